@@ -1,0 +1,14 @@
+/** @type {import('jest').Config} */
+const swc = [
+  '@swc/jest',
+  { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } },
+];
+
+module.exports = {
+  testEnvironment: 'node',
+  transform: { '^.+\\.ts$': swc },
+  testMatch: ['<rootDir>/test/**/*.test.ts'],
+  // End-to-end tests start real servers; two workers fit a 2-core CI machine.
+  maxWorkers: 2,
+  testTimeout: 30000,
+};
