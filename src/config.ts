@@ -1,0 +1,133 @@
+import type { CountryCode } from 'libphonenumber-js/max';
+import { z } from 'zod';
+import { isPhoneCountry } from './domain/phone';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+// An empty variable (common in .env files and platform dashboards) means "not set".
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
+
+const httpUrl = (what: string) =>
+  z
+    .string()
+    .trim()
+    .refine((value) => {
+      try {
+        const url = new URL(value);
+        return (url.protocol === 'http:' || url.protocol === 'https:') && url.search === '';
+      } catch {
+        return false;
+      }
+    }, `must be an http(s) URL (${what})`);
+
+const EnvSchema = z.object({
+  SLACK_BOT_TOKEN: optional(z.string().trim().startsWith('xoxb-', 'must be a bot token (xoxb-…)')),
+  SLACK_SIGNING_SECRET: optional(z.string().trim().min(1)),
+  SLACK_APP_TOKEN: optional(
+    z.string().trim().startsWith('xapp-', 'must be an app-level token (xapp-…)'),
+  ),
+  SLACK_API_URL: optional(httpUrl('the Slack Web API base, e.g. https://slack.com/api/')),
+  STUUT_API_URL: optional(
+    httpUrl('the API base without /v2, e.g. https://api.stuut.example'),
+  ).refine(
+    (value) => value === undefined || !/\/v2\/?$/.test(value),
+    'must not end in /v2: the bot adds the version itself',
+  ),
+  STUUT_API_TOKEN: optional(z.string().trim().min(1)),
+  CONTACT_UPDATES_CHANNEL: optional(
+    z
+      .string()
+      .trim()
+      .regex(/^[CG][A-Z0-9]{2,}$/, 'must be a channel id such as C0123ABCD, not a channel name'),
+  ),
+  DEFAULT_PHONE_COUNTRY: optional(
+    z
+      .string()
+      .trim()
+      .toUpperCase()
+      .refine(isPhoneCountry, 'must be a two-letter country code such as US or GB'),
+  ),
+  PORT: optional(
+    z
+      .string()
+      .trim()
+      .regex(/^\d+$/, 'must be a port number')
+      .transform(Number)
+      .refine((port) => port <= 65535, 'must be a port number'),
+  ),
+  LOG_LEVEL: optional(z.enum(LOG_LEVELS, `must be one of ${LOG_LEVELS.join(', ')}`)),
+});
+
+interface CommonConfig {
+  botToken: string;
+  slackApiUrl: string;
+  stuutApiUrl: string;
+  stuutApiToken: string;
+  contactUpdatesChannel: string | null;
+  defaultPhoneCountry: CountryCode;
+  port: number;
+  logLevel: (typeof LOG_LEVELS)[number];
+}
+
+export type Config = Readonly<
+  | (CommonConfig & { mode: 'http'; signingSecret: string })
+  | (CommonConfig & { mode: 'socket'; appToken: string })
+>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.join('\n')}`);
+  }
+}
+
+/** Reads and checks the whole environment once; every problem is a line that names its variable. */
+export function loadConfig(env: NodeJS.ProcessEnv): Config {
+  const parsed = EnvSchema.safeParse(env);
+  // Only the variable name and the rule: a message never repeats a value, which may be a secret.
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => `${String(issue.path[0])}: ${describe(issue)}`);
+  const vars = parsed.success ? parsed.data : undefined;
+  const missing = (name: string, why: string) => {
+    if (!problems.some((line) => line.startsWith(`${name}:`)))
+      problems.push(`${name}: required ${why}`);
+  };
+
+  const has = (name: keyof z.infer<typeof EnvSchema>) =>
+    vars ? vars[name] !== undefined : env[name] !== undefined && env[name] !== '';
+  const socketMode = has('SLACK_APP_TOKEN');
+  if (!has('SLACK_BOT_TOKEN')) missing('SLACK_BOT_TOKEN', '(the bot token, xoxb-…)');
+  if (!socketMode && !has('SLACK_SIGNING_SECRET')) {
+    missing('SLACK_SIGNING_SECRET', 'in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)');
+  }
+  if (!has('STUUT_API_URL')) missing('STUUT_API_URL', '(the Stuut API base URL)');
+  if (!has('STUUT_API_TOKEN')) missing('STUUT_API_TOKEN', '(the Stuut API token)');
+
+  if (problems.length > 0 || !vars) throw new ConfigError(problems);
+
+  const common: CommonConfig = {
+    botToken: vars.SLACK_BOT_TOKEN!,
+    slackApiUrl: withTrailingSlash(vars.SLACK_API_URL ?? 'https://slack.com/api/'),
+    stuutApiUrl: vars.STUUT_API_URL!.replace(/\/+$/, ''),
+    stuutApiToken: vars.STUUT_API_TOKEN!,
+    contactUpdatesChannel: vars.CONTACT_UPDATES_CHANNEL ?? null,
+    defaultPhoneCountry: (vars.DEFAULT_PHONE_COUNTRY ?? 'US') as CountryCode,
+    port: vars.PORT ?? 3000,
+    logLevel: vars.LOG_LEVEL ?? 'info',
+  };
+  const config: Config = socketMode
+    ? { ...common, mode: 'socket', appToken: vars.SLACK_APP_TOKEN! }
+    : { ...common, mode: 'http', signingSecret: vars.SLACK_SIGNING_SECRET! };
+  return Object.freeze(config);
+}
+
+function describe(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_type') return 'must be text';
+  return issue.message;
+}
+
+function withTrailingSlash(url: string): string {
+  return url.endsWith('/') ? url : `${url}/`;
+}

@@ -1,0 +1,81 @@
+import type { WebClient } from '@slack/web-api';
+import { request } from 'undici';
+import type { Logger } from '../logger';
+import type { SlackMessage } from './messages/confirmation';
+import type { Origin } from './metadata';
+
+export interface Person {
+  userId: string;
+  origin: Origin;
+}
+
+const RESPONSE_URL_TIMEOUT_MS = 5_000;
+
+/** The Slack error code of a failed Web API call (`not_in_channel`, …), or a transport description. */
+export function slackErrorCode(error: unknown): string {
+  if (error && typeof error === 'object') {
+    const data = (error as { data?: { error?: unknown } }).data;
+    if (typeof data?.error === 'string') return data.error;
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+  }
+  return 'unknown_error';
+}
+
+/** Posts to a response_url, which Slack keeps for 30 minutes and 5 posts. */
+export async function postToResponseUrl(url: string, message: SlackMessage): Promise<void> {
+  const response = await request(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, ...message }),
+    headersTimeout: RESPONSE_URL_TIMEOUT_MS,
+    bodyTimeout: RESPONSE_URL_TIMEOUT_MS,
+    signal: AbortSignal.timeout(RESPONSE_URL_TIMEOUT_MS),
+  });
+  await response.body.dump();
+  if (response.statusCode !== 200) throw new Error(`response_url answered ${response.statusCode}`);
+}
+
+/**
+ * Gets a message to one person by the first way that works: the command's response_url, an
+ * ephemeral message where they started, then a direct message from the bot.
+ * Returns how it was delivered, or null when nothing worked.
+ */
+export async function tellPerson(
+  client: WebClient,
+  logger: Logger,
+  person: Person,
+  message: SlackMessage,
+): Promise<'response_url' | 'ephemeral' | 'dm' | null> {
+  const { userId, origin } = person;
+  if (origin.responseUrl) {
+    try {
+      await postToResponseUrl(origin.responseUrl, message);
+      return 'response_url';
+    } catch (error) {
+      logger.info({ reason: describe(error) }, 'response_url delivery failed');
+    }
+  }
+  if (origin.channelId) {
+    try {
+      await client.chat.postEphemeral({ channel: origin.channelId, user: userId, ...message });
+      return 'ephemeral';
+    } catch (error) {
+      logger.info({ slackError: slackErrorCode(error) }, 'ephemeral delivery failed');
+    }
+  }
+  try {
+    await client.chat.postMessage({ channel: userId, ...message });
+    return 'dm';
+  } catch (error) {
+    logger.error(
+      { slackError: slackErrorCode(error), userId },
+      'could not reach the person at all',
+    );
+    return null;
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : 'unknown';
+}

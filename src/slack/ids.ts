@@ -1,0 +1,39 @@
+import type { ContactField } from '../domain/contact';
+import type { FormKey } from '../domain/form';
+
+/** Every callback_id, block_id and action_id the bot sends to Slack and matches on. */
+export const CALLBACK_ID = {
+  contactForm: 'contact_update',
+  saving: 'contact_update_saving',
+  result: 'contact_update_result',
+} as const;
+
+export const ACTION_ID = {
+  /** The single element of each input block. */
+  input: 'value',
+  editContact: 'contact_edit',
+  reopenForm: 'contact_reopen',
+} as const;
+
+/** The input blocks of the form, keyed like the form's errors, so an error lands on its input. */
+export const INPUT_BLOCK_ID: Readonly<Record<FormKey, string>> = {
+  contact_id: 'contact_id',
+  email: 'email',
+  given_name: 'given_name',
+  family_name: 'family_name',
+  name: 'name',
+  phone: 'phone',
+  job_title: 'job_title',
+  clear: 'clear',
+};
+
+/** A context block under an input, for messages that arrive after the acknowledgement. */
+export function noteBlockId(key: FormKey): string {
+  return `${key}__note`;
+}
+
+export function fieldOfBlockId(blockId: string): ContactField | undefined {
+  const entry = Object.entries(INPUT_BLOCK_ID).find(([, id]) => id === blockId);
+  const key = entry?.[0];
+  return key === 'contact_id' || key === 'clear' ? undefined : (key as ContactField | undefined);
+}

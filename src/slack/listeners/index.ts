@@ -1,0 +1,28 @@
+import type { App } from '@slack/bolt';
+import type { CountryCode } from 'libphonenumber-js/max';
+import type { InflightTracker } from '../../inflight';
+import type { Logger } from '../../logger';
+import type { StuutClient } from '../../stuut/client';
+import { ACTION_ID, CALLBACK_ID } from '../ids';
+import { editFormFromButton, makeOpenFormButton, reopenFormFromButton } from './actions/openForm';
+import { makeContactCommand } from './commands/contact';
+import { makeContactSubmit } from './views/contactSubmit';
+
+export interface ListenerDeps {
+  stuut: StuutClient;
+  logger: Logger;
+  inflight: InflightTracker;
+  defaultPhoneCountry: CountryCode;
+  contactUpdatesChannel: string | null;
+  ackWithinMs: number;
+  saveBudgetMs: number;
+  now: () => Date;
+}
+
+/** Every listener the bot has, in one place: a command, a form, two buttons. */
+export function registerListeners(app: App, deps: ListenerDeps): void {
+  app.command('/contact', makeContactCommand({ config: deps, logger: deps.logger }));
+  app.view(CALLBACK_ID.contactForm, makeContactSubmit(deps));
+  app.action(ACTION_ID.editContact, makeOpenFormButton(deps, editFormFromButton));
+  app.action(ACTION_ID.reopenForm, makeOpenFormButton(deps, reopenFormFromButton));
+}

@@ -1,0 +1,68 @@
+import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import type { CountryCode } from 'libphonenumber-js/max';
+import { validateForm } from '../../../domain/form';
+import type { InflightTracker } from '../../../inflight';
+import { INPUT_BLOCK_ID } from '../../ids';
+import { decodeFormMetadata } from '../../metadata';
+import { type SaveFlowDeps, saveContact } from '../../saveFlow';
+import { inlineErrors, readContactForm, type ViewStateValues } from '../../views/contactForm';
+
+export interface ContactSubmitDeps extends SaveFlowDeps {
+  defaultPhoneCountry: CountryCode;
+  inflight: InflightTracker;
+}
+
+/** Save on the contact form: inline errors, or the save. */
+export function makeContactSubmit(deps: ContactSubmitDeps) {
+  return async ({
+    ack,
+    body,
+    view,
+    client,
+  }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
+    const metadata = decodeFormMetadata(view.private_metadata);
+    if (!metadata) {
+      await ack({
+        response_action: 'errors',
+        errors: {
+          [INPUT_BLOCK_ID.email]:
+            'This form is out of date. Close it and run /contact update again.',
+        },
+      });
+      return;
+    }
+    const form = readContactForm(asStateValues(view.state?.values));
+    const result = validateForm(form, {
+      fixedContactId: metadata.contactId,
+      baseline: metadata.baseline?.values ?? null,
+      defaultCountry: deps.defaultPhoneCountry,
+    });
+    if (!result.ok) {
+      await ack({ response_action: 'errors', errors: inlineErrors(result.errors) });
+      return;
+    }
+    await deps.inflight.track(
+      saveContact(deps, {
+        ack,
+        client,
+        viewId: view.id,
+        person: { userId: body.user.id, origin: metadata.origin },
+        teamId: body.team?.id ?? body.user.team_id ?? null,
+        contactId: result.contactId,
+        patch: result.patch,
+        form,
+        metadata,
+      }),
+    );
+  };
+}
+
+// Slack's payload is untrusted JSON: anything that is not an object of objects reads as empty.
+function asStateValues(values: unknown): ViewStateValues {
+  if (!values || typeof values !== 'object') return {};
+  const safe: ViewStateValues = {};
+  for (const [blockId, actions] of Object.entries(values)) {
+    if (actions && typeof actions === 'object') safe[blockId] = actions as ViewStateValues[string];
+  }
+  return safe;
+}

@@ -1,0 +1,113 @@
+import type { KnownBlock } from '@slack/types';
+import { CONTACT_FIELDS } from '../../domain/contact';
+import { ACTION_ID } from '../ids';
+import { encodeReopenButton, type ReopenButtonValue } from '../metadata';
+import { channelMention, escapeMrkdwn, truncate } from '../mrkdwn';
+import type { SlackMessage } from './confirmation';
+
+/** `/contact help`: what the command does and where the id comes from. */
+export function helpMessage(): SlackMessage {
+  const text = [
+    '*Update an internal contact in Stuut*',
+    '`/contact update <contact-id>` opens a form for that contact.',
+    '`/contact update <contact-id> job_title="VP, Customer Success" phone=+14155550100` opens it with those new values filled in. `field=` with nothing after it proposes clearing the field.',
+    '`/contact update` opens the form and asks for the id there.',
+    `Fields: ${CONTACT_FIELDS.map((f) => `\`${f}\``).join(', ')}.`,
+    '*Where is the id?* The Stuut API cannot look a contact up by email, so the bot needs the id. Open the contact in the Stuut app: its id is shown with its details and in the page address. Every confirmation this bot posts shows the id too, and its *Edit* button opens the form without typing it.',
+  ].join('\n');
+  return { text, blocks: [{ type: 'section', block_id: 'help', text: { type: 'mrkdwn', text } }] };
+}
+
+/** A command the bot could not act on; the typed command is echoed so nothing has to be retyped from memory. */
+export function commandProblemMessage(problems: readonly string[], typed: string): SlackMessage {
+  const list = problems.map((problem) => `• ${escapeMrkdwn(problem)}`).join('\n');
+  const text = `I couldn't open the form:\n${list}\nYou typed: \`/contact ${escapeMrkdwn(truncate(typed, 500))}\`\nType \`/contact help\` for how to use it.`;
+  return {
+    text,
+    blocks: [{ type: 'section', block_id: 'problem', text: { type: 'mrkdwn', text } }],
+  };
+}
+
+/** When the form could not be opened at all (Slack refused views.open). */
+export function formUnavailableMessage(): SlackMessage {
+  const text =
+    "Slack didn't let me open the form in time. Please run the command again; nothing was changed.";
+  return {
+    text,
+    blocks: [{ type: 'section', block_id: 'problem', text: { type: 'mrkdwn', text } }],
+  };
+}
+
+/**
+ * A failed save whose form is gone: the reason, and a button that brings the form back
+ * with the person's values.
+ */
+export function saveFailedMessage(reason: string, reopen: ReopenButtonValue): SlackMessage {
+  const value = encodeReopenButton(reopen);
+  const text = `:x: Your change to contact \`${escapeMrkdwn(reopen.contactId)}\` was not saved. ${escapeMrkdwn(reason)}`;
+  const blocks: KnownBlock[] = [
+    { type: 'section', block_id: 'failed', text: { type: 'mrkdwn', text } },
+  ];
+  if (value) {
+    blocks.push({
+      type: 'actions',
+      block_id: 'reopen',
+      elements: [
+        {
+          type: 'button',
+          action_id: ACTION_ID.reopenForm,
+          style: 'primary',
+          text: { type: 'plain_text', text: 'Open the form again', emoji: true },
+          value,
+        },
+      ],
+    });
+  } else {
+    const lines = Object.entries(reopen.patch).map(
+      ([field, v]) => `• \`${field}\`: ${v === null ? '_clear_' : escapeMrkdwn(v)}`,
+    );
+    blocks.push({
+      type: 'section',
+      block_id: 'values',
+      text: { type: 'mrkdwn', text: truncate(`What you entered:\n${lines.join('\n')}`, 3000) },
+    });
+  }
+  return { text, blocks };
+}
+
+/** The confirmation could not go to the channel; the person still learns the save worked. */
+export function confirmationUndeliveredMessage(
+  confirmation: SlackMessage,
+  channelId: string | null,
+  slackError: string,
+): SlackMessage {
+  const where = channelId ? channelMention(channelId) : 'the updates channel';
+  const advice =
+    slackError === 'not_in_channel' || slackError === 'channel_not_found'
+      ? `I'm not a member of ${where}, so I couldn't post the confirmation there. Invite me with \`/invite @Stuut contacts\` in that channel, or ask an admin to set CONTACT_UPDATES_CHANNEL.`
+      : slackError === 'is_archived'
+        ? `${where} is archived, so the confirmation couldn't be posted there. Ask an admin to set CONTACT_UPDATES_CHANNEL to an open channel.`
+        : `Slack refused the confirmation post in ${where} (${escapeMrkdwn(slackError)}). Nothing needs redoing; share this message if the channel should know.`;
+  const text = `:white_check_mark: The contact was saved in Stuut. ${advice}`;
+  return {
+    text,
+    blocks: [
+      { type: 'section', block_id: 'undelivered', text: { type: 'mrkdwn', text } },
+      ...confirmation.blocks,
+    ],
+  };
+}
+
+/** A save that worked, told to a person whose form closed before the answer came. */
+export function savedNoticeMessage(confirmation: SlackMessage): SlackMessage {
+  return {
+    text: `:white_check_mark: Saved. ${confirmation.text}`,
+    blocks: confirmation.blocks,
+  };
+}
+
+/** A button whose payload the bot cannot read (for example from an older version of the bot). */
+export function staleButtonMessage(): SlackMessage {
+  const text = 'This button no longer works. Use `/contact update <contact-id>` to open the form.';
+  return { text, blocks: [{ type: 'section', block_id: 'stale', text: { type: 'mrkdwn', text } }] };
+}

@@ -1,0 +1,164 @@
+import { z } from 'zod';
+import {
+  CONTACT_FIELDS,
+  type ContactField,
+  type ContactPatch,
+  type ContactValues,
+  isValidContactId,
+} from '../domain/contact';
+
+/**
+ * What a later step needs travels inside Slack (private_metadata and button values), so the
+ * process keeps no session state and any instance can handle any request.
+ */
+
+/** Where the person started, so the outcome can reach them when the form is gone. */
+export interface Origin {
+  channelId: string | null;
+  responseUrl: string | null;
+}
+
+/** Values the bot saw from Stuut, and when; the only "current values" it can know. */
+export interface Baseline {
+  values: ContactValues;
+  seenAt: string;
+}
+
+export interface FormMetadata {
+  /** The id shown read-only; null when the form asks for it. */
+  contactId: string | null;
+  origin: Origin;
+  baseline: Baseline | null;
+}
+
+const nullableString = z.string().nullable();
+const ValuesTuple = z.tuple([
+  z.string(),
+  nullableString,
+  nullableString,
+  nullableString,
+  nullableString,
+  nullableString,
+]);
+
+const FormMetadataSchema = z.object({
+  c: z.string().refine(isValidContactId).nullable(),
+  ch: nullableString,
+  r: nullableString,
+  b: z.object({ v: ValuesTuple, t: z.string() }).nullable(),
+});
+
+export const PRIVATE_METADATA_MAX = 3000;
+export const BUTTON_VALUE_MAX = 2000;
+
+function valuesToTuple(values: ContactValues): z.infer<typeof ValuesTuple> {
+  return [
+    values.email,
+    values.given_name,
+    values.family_name,
+    values.name,
+    values.phone,
+    values.job_title,
+  ];
+}
+
+function tupleToValues(tuple: z.infer<typeof ValuesTuple>): ContactValues {
+  const [email, given_name, family_name, name, phone, job_title] = tuple;
+  return { email, given_name, family_name, name, phone, job_title };
+}
+
+export function encodeFormMetadata(metadata: FormMetadata): string {
+  return JSON.stringify({
+    c: metadata.contactId,
+    ch: metadata.origin.channelId,
+    r: metadata.origin.responseUrl,
+    b: metadata.baseline
+      ? { v: valuesToTuple(metadata.baseline.values), t: metadata.baseline.seenAt }
+      : null,
+  });
+}
+
+export function decodeFormMetadata(text: string): FormMetadata | null {
+  const parsed = FormMetadataSchema.safeParse(safeJson(text));
+  if (!parsed.success) return null;
+  const { c, ch, r, b } = parsed.data;
+  return {
+    contactId: c,
+    origin: { channelId: ch, responseUrl: r },
+    baseline: b ? { values: tupleToValues(b.v), seenAt: b.t } : null,
+  };
+}
+
+/** The Edit button on a confirmation: the contact as Stuut returned it, for the form's baseline. */
+export interface EditButtonValue {
+  contactId: string;
+  baseline: Baseline | null;
+}
+
+const EditButtonSchema = z.object({
+  c: z.string().refine(isValidContactId),
+  b: z.object({ v: ValuesTuple, t: z.string() }).nullable(),
+});
+
+/**
+ * Button values hold 2000 characters. When the values do not fit, the button carries only
+ * the id, and the form opens without known values (empty means "keep as is").
+ */
+export function encodeEditButton(value: EditButtonValue): string {
+  const full = JSON.stringify({
+    c: value.contactId,
+    b: value.baseline
+      ? { v: valuesToTuple(value.baseline.values), t: value.baseline.seenAt }
+      : null,
+  });
+  return full.length <= BUTTON_VALUE_MAX ? full : JSON.stringify({ c: value.contactId, b: null });
+}
+
+export function decodeEditButton(text: string): EditButtonValue | null {
+  const parsed = EditButtonSchema.safeParse(safeJson(text));
+  if (!parsed.success) return null;
+  return {
+    contactId: parsed.data.c,
+    baseline: parsed.data.b
+      ? { values: tupleToValues(parsed.data.b.v), seenAt: parsed.data.b.t }
+      : null,
+  };
+}
+
+/** The Reopen button after a failed save whose form was closed: what the person asked to change. */
+export interface ReopenButtonValue {
+  contactId: string;
+  /** True when the id itself was the problem (404), so the form lets it be corrected. */
+  idEditable: boolean;
+  patch: ContactPatch;
+}
+
+const ReopenButtonSchema = z.object({
+  c: z.string().refine(isValidContactId),
+  e: z.boolean(),
+  p: z.partialRecord(z.enum(CONTACT_FIELDS), nullableString),
+});
+
+/** Returns null when the values do not fit a button; the caller then lists them as text. */
+export function encodeReopenButton(value: ReopenButtonValue): string | null {
+  const text = JSON.stringify({ c: value.contactId, e: value.idEditable, p: value.patch });
+  return text.length <= BUTTON_VALUE_MAX ? text : null;
+}
+
+export function decodeReopenButton(text: string): ReopenButtonValue | null {
+  const parsed = ReopenButtonSchema.safeParse(safeJson(text));
+  if (!parsed.success) return null;
+  const patch: ContactPatch = {};
+  for (const [field, value] of Object.entries(parsed.data.p) as [ContactField, string | null][]) {
+    patch[field] = value;
+  }
+  return { contactId: parsed.data.c, idEditable: parsed.data.e, patch };
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

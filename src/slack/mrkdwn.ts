@@ -1,0 +1,34 @@
+/**
+ * Slack treats `<…>` as markup (mentions, `<!channel>`, links with labels) and `&` as its
+ * escape. Replacing these three, and nothing else, is Slack's documented escaping, so user
+ * or API text can never ping, mention or disguise a link.
+ */
+export function escapeMrkdwn(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** A Slack date token: shown in each reader's own time zone, with a plain fallback. */
+export function slackDate(iso: string): string {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return escapeMrkdwn(iso);
+  const seconds = Math.floor(ms / 1000);
+  const fallback = new Date(seconds * 1000)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/:\d\d\.\d+Z$/, ' UTC');
+  return `<!date^${seconds}^{date_short_pretty} at {time}|${fallback}>`;
+}
+
+export function userMention(userId: string): string {
+  return /^[UW][A-Z0-9]+$/.test(userId) ? `<@${userId}>` : escapeMrkdwn(userId);
+}
+
+export function channelMention(channelId: string): string {
+  return /^[CG][A-Z0-9]+$/.test(channelId) ? `<#${channelId}>` : 'this conversation';
+}
+
+/** Slack text objects hold 1–3000 characters; longer user text is cut with a visible mark. */
+export function truncate(text: string, max: number): string {
+  const chars = [...text];
+  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
+}

@@ -1,0 +1,246 @@
+import type { ViewResponseAction } from '@slack/bolt';
+import type { ModalView } from '@slack/types';
+import type { WebClient } from '@slack/web-api';
+import { type ContactPatch, type InternalContact, valuesOf } from '../domain/contact';
+import { changedFields } from '../domain/diff';
+import type { ClearableField, FormErrors, FormInput } from '../domain/form';
+import { withDeadline } from '../inflight';
+import type { Logger } from '../logger';
+import type { StuutClient } from '../stuut/client';
+import { StuutError, StuutHttpError, StuutUnexpectedResponseError } from '../stuut/errors';
+import { type Person, slackErrorCode, tellPerson } from './delivery';
+import { confirmationMessage } from './messages/confirmation';
+import {
+  confirmationUndeliveredMessage,
+  savedNoticeMessage,
+  saveFailedMessage,
+} from './messages/notices';
+import type { FormMetadata } from './metadata';
+import { contactFormView, inlineErrors } from './views/contactForm';
+import { savedView, savingView } from './views/saveViews';
+
+export interface SaveFlowDeps {
+  stuut: StuutClient;
+  logger: Logger;
+  /** Where confirmations go; null means the channel the person started in. */
+  contactUpdatesChannel: string | null;
+  /** How long the acknowledgement may wait for Stuut before showing "Saving…". */
+  ackWithinMs: number;
+  /** Everything after Save, the confirmation included, ends within this. */
+  saveBudgetMs: number;
+  now: () => Date;
+}
+
+export interface SaveRequest {
+  ack: (response?: ViewResponseAction) => Promise<void>;
+  client: WebClient;
+  viewId: string;
+  person: Person;
+  teamId: string | null;
+  contactId: string;
+  patch: ContactPatch;
+  form: FormInput;
+  metadata: FormMetadata;
+}
+
+type Outcome = { ok: true; contact: InternalContact } | { ok: false; error: StuutError };
+
+/** The form again, with exactly what the person typed, and why it did not save. */
+function formAfterFailure(request: SaveRequest, error: StuutError, inline: boolean): ModalView {
+  const { form, metadata, contactId } = request;
+  const notFound = error instanceof StuutHttpError && error.status === 404;
+  const notes: FormErrors = {};
+  if (notFound) notes.contact_id = `Stuut has no internal contact with id ${contactId}.`;
+  if (!inline && error instanceof StuutHttpError) Object.assign(notes, error.fieldErrors);
+  const editableId = notFound || metadata.contactId === null;
+  return contactFormView({
+    contactId: editableId ? null : contactId,
+    typedContactId: form.typedContactId ?? contactId,
+    values: form.values,
+    clear: form.clear.filter((v): v is ClearableField => v !== 'email'),
+    baseline: metadata.baseline,
+    origin: metadata.origin,
+    notice: notFound
+      ? `There is no internal contact with id ${contactId}. Check the id and press Save again; your values are kept.`
+      : `${error.userMessage} Your values are kept below.`,
+    notes,
+  });
+}
+
+function toStuutError(error: unknown): StuutError {
+  return error instanceof StuutError
+    ? error
+    : new StuutUnexpectedResponseError(0, error instanceof Error ? error.name : 'unknown failure');
+}
+
+/**
+ * Saves a validated form: PATCH, then an acknowledgement within Slack's 3 seconds (the
+ * outcome if Stuut is quick, a "Saving…" view if not), then the confirmation.
+ * The person sees the outcome in the modal, or as a message when the modal is gone.
+ */
+export async function saveContact(deps: SaveFlowDeps, request: SaveRequest): Promise<void> {
+  const { logger } = deps;
+  const { contactId, patch, person } = request;
+  const startedAt = Date.now();
+  const pending: Promise<Outcome> = deps.stuut.updateInternalContact(contactId, patch).then(
+    (contact) => ({ ok: true as const, contact }),
+    (error: unknown) => ({ ok: false as const, error: toStuutError(error) }),
+  );
+
+  const early = await withDeadline(pending, deps.ackWithinMs);
+  let outcome: Outcome;
+  let shownInModal: boolean;
+  if (early) {
+    outcome = early;
+    await request.ack(acknowledgement(deps, request, outcome));
+    shownInModal = true;
+  } else {
+    await request.ack({ response_action: 'update', view: savingView(contactId) });
+    outcome = await pending;
+    shownInModal = await showInModal(deps, request, outcome);
+  }
+
+  const remaining = () => deps.saveBudgetMs - (Date.now() - startedAt);
+  const finished = await withDeadline(afterSave(deps, request, outcome, shownInModal), remaining());
+  if (finished === undefined) {
+    logger.warn({ contactId }, 'confirmation did not finish within the save budget');
+  }
+}
+
+function acknowledgement(
+  deps: SaveFlowDeps,
+  request: SaveRequest,
+  outcome: Outcome,
+): ViewResponseAction {
+  if (outcome.ok)
+    return { response_action: 'update', view: savedResult(deps, request, outcome.contact) };
+  const { error } = outcome;
+  if (error instanceof StuutHttpError && error.status === 422) {
+    const errors: FormErrors = { ...error.fieldErrors };
+    if (Object.keys(errors).length === 0) {
+      errors[request.metadata.contactId === null ? 'contact_id' : 'email'] = error.userMessage;
+    }
+    return { response_action: 'errors', errors: inlineErrors(errors) };
+  }
+  return { response_action: 'update', view: formAfterFailure(request, error, true) };
+}
+
+function savedResult(
+  deps: SaveFlowDeps,
+  request: SaveRequest,
+  contact: InternalContact,
+): ModalView {
+  return savedView({
+    contact,
+    changes: changedFields(
+      request.patch,
+      valuesOf(contact),
+      request.metadata.baseline?.values ?? null,
+    ),
+    confirmationChannelId: deps.contactUpdatesChannel ?? request.metadata.origin.channelId,
+  });
+}
+
+/** Replaces the "Saving…" view with the outcome; false when the person already closed it. */
+async function showInModal(
+  deps: SaveFlowDeps,
+  request: SaveRequest,
+  outcome: Outcome,
+): Promise<boolean> {
+  const view = outcome.ok
+    ? savedResult(deps, request, outcome.contact)
+    : formAfterFailure(request, outcome.error, false);
+  try {
+    await request.client.views.update({ view_id: request.viewId, view });
+    return true;
+  } catch (error) {
+    deps.logger.info({ slackError: slackErrorCode(error) }, 'views.update after save failed');
+    return false;
+  }
+}
+
+async function afterSave(
+  deps: SaveFlowDeps,
+  request: SaveRequest,
+  outcome: Outcome,
+  shownInModal: boolean,
+): Promise<void> {
+  const { logger } = deps;
+  const { person, contactId, client } = request;
+  if (!outcome.ok) {
+    const { error } = outcome;
+    logFailure(logger, contactId, error);
+    if (!shownInModal) {
+      const idEditable = error instanceof StuutHttpError && error.status === 404;
+      await tellPerson(
+        client,
+        logger,
+        person,
+        saveFailedMessage(error.userMessage, { contactId, idEditable, patch: request.patch }),
+      );
+    }
+    return;
+  }
+
+  const { contact } = outcome;
+  const changes = changedFields(
+    request.patch,
+    valuesOf(contact),
+    request.metadata.baseline?.values ?? null,
+  );
+  logger.info(
+    {
+      audit: 'contact_updated',
+      contactId,
+      fields: changes.map((change) => change.field),
+      slackUser: person.userId,
+      slackTeam: request.teamId,
+    },
+    'internal contact updated',
+  );
+
+  const confirmation = confirmationMessage({
+    contact,
+    changes,
+    userId: person.userId,
+    seenAt: contact.modified_at ?? deps.now().toISOString(),
+  });
+  const target = deps.contactUpdatesChannel ?? person.origin.channelId;
+  let toldPerson = false;
+  if (target) {
+    try {
+      await client.chat.postMessage({ channel: target, ...confirmation });
+    } catch (error) {
+      const code = slackErrorCode(error);
+      logger.warn(
+        { slackError: code, channel: target },
+        'confirmation post failed; telling the person',
+      );
+      await tellPerson(
+        client,
+        logger,
+        person,
+        confirmationUndeliveredMessage(confirmation, target, code),
+      );
+      toldPerson = true;
+    }
+  } else {
+    await tellPerson(client, logger, person, confirmation);
+    toldPerson = true;
+  }
+  if (!shownInModal && !toldPerson) {
+    await tellPerson(client, logger, person, savedNoticeMessage(confirmation));
+  }
+}
+
+function logFailure(logger: Logger, contactId: string, error: StuutError): void {
+  if (error instanceof StuutHttpError && (error.status === 401 || error.status === 403)) {
+    logger.error(
+      { contactId, status: error.status },
+      'Stuut refused STUUT_API_TOKEN: renew the token in the bot configuration',
+    );
+    return;
+  }
+  const level = error instanceof StuutHttpError && error.status < 500 ? 'info' : 'warn';
+  logger[level]({ contactId, error: error.name, detail: error.message }, 'save failed');
+}

@@ -1,0 +1,251 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Agent, type Dispatcher, request } from 'undici';
+import {
+  type ContactPatch,
+  type InternalContact,
+  InternalContactSchema,
+  isValidContactId,
+} from '../domain/contact';
+import type { Logger } from '../logger';
+import {
+  type StuutError,
+  StuutHttpError,
+  StuutUnavailableError,
+  StuutUnexpectedResponseError,
+} from './errors';
+import { backoffDelay, DEFAULT_RETRY_POLICY, parseRetryAfter, type RetryPolicy } from './retry';
+import { parseErrorBody } from './schemas';
+
+export interface StuutClient {
+  /** PATCHes the contact, retrying what is safe to retry, and returns it as Stuut stored it. */
+  updateInternalContact(contactId: string, patch: ContactPatch): Promise<InternalContact>;
+  close(): Promise<void>;
+}
+
+export interface StuutClientOptions {
+  /** Base URL without `/v2`, with or without a trailing slash. */
+  baseUrl: string;
+  token: string;
+  logger: Logger;
+  connectTimeoutMs?: number;
+  /** Per attempt: how long to wait for the answer's headers, and between body chunks. */
+  answerTimeoutMs?: number;
+  /** Everything one update may take, retries and waits included. */
+  budgetMs?: number;
+  retry?: RetryPolicy;
+  now?: () => number;
+  random?: () => number;
+  wait?: (ms: number) => Promise<unknown>;
+}
+
+export const STUUT_TIMEOUTS = {
+  connectTimeoutMs: 3_000,
+  answerTimeoutMs: 12_000,
+  budgetMs: 15_000,
+} as const;
+
+// A retry with less time than this left could not get an answer from a healthy API.
+const MIN_ATTEMPT_MS = 500;
+const RETRYABLE_STATUSES = new Set([429, 502, 503, 504]);
+const CONNECT_ERROR_CODES = new Set([
+  'UND_ERR_CONNECT_TIMEOUT',
+  'ECONNREFUSED',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+]);
+const RESET_ERROR_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
+const TIMEOUT_ERROR_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+
+type Attempt =
+  | {
+      kind: 'answer';
+      status: number;
+      body: unknown;
+      bodyText: string;
+      retryAfter: string | undefined;
+    }
+  | { kind: 'transport'; reason: 'connect' | 'reset' | 'timeout'; error: unknown };
+
+export function createStuutClient(options: StuutClientOptions): StuutClient {
+  const {
+    token,
+    logger,
+    connectTimeoutMs = STUUT_TIMEOUTS.connectTimeoutMs,
+    answerTimeoutMs = STUUT_TIMEOUTS.answerTimeoutMs,
+    budgetMs = STUUT_TIMEOUTS.budgetMs,
+    retry = DEFAULT_RETRY_POLICY,
+    now = Date.now,
+    random = Math.random,
+    wait = sleep,
+  } = options;
+  const base = options.baseUrl.replace(/\/+$/, '');
+  const agent = new Agent({ connect: { timeout: connectTimeoutMs }, keepAliveTimeout: 10_000 });
+
+  async function attempt(url: string, body: string, remainingMs: number): Promise<Attempt> {
+    const timeout = Math.max(1, Math.min(answerTimeoutMs, remainingMs));
+    try {
+      const response = await request(url, {
+        method: 'PATCH',
+        dispatcher: agent,
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+          accept: 'application/json',
+        },
+        body,
+        headersTimeout: timeout,
+        bodyTimeout: timeout,
+        signal: AbortSignal.timeout(Math.max(1, remainingMs)),
+      });
+      const bodyText = await response.body.text();
+      return {
+        kind: 'answer',
+        status: response.statusCode,
+        body: parseJson(bodyText),
+        bodyText,
+        retryAfter: headerValue(response.headers, 'retry-after'),
+      };
+    } catch (error) {
+      return { kind: 'transport', reason: classifyTransportError(error), error };
+    }
+  }
+
+  return {
+    async updateInternalContact(contactId, patch) {
+      if (!isValidContactId(contactId)) {
+        // Callers validate ids already; this guards the path against any that slipped through.
+        throw new StuutHttpError(404, 'invalid contact id', {}, [], null);
+      }
+      const url = `${base}/v2/internal-contacts/${encodeURIComponent(contactId)}`;
+      const body = JSON.stringify(patch);
+      const deadline = now() + budgetMs;
+
+      for (let attemptNo = 1; ; attemptNo++) {
+        const result = await attempt(url, body, deadline - now());
+        const outcome = interpret(result, attemptNo);
+        if (outcome.done) {
+          if (outcome.error) throw outcome.error;
+          return outcome.contact;
+        }
+        const remaining = deadline - now();
+        const retryAfterSeconds =
+          result.kind === 'answer' ? parseRetryAfter(result.retryAfter, now()) : null;
+        const delay =
+          retryAfterSeconds !== null
+            ? retryAfterSeconds * 1000
+            : backoffDelay(retry, attemptNo, random);
+        logger.warn(
+          {
+            contactId,
+            attempt: attemptNo,
+            status: result.kind === 'answer' ? result.status : undefined,
+            transport: result.kind === 'transport' ? result.reason : undefined,
+            retryInMs: delay,
+          },
+          'stuut attempt failed',
+        );
+        // Stop now rather than wait out a delay that leaves no time for another attempt.
+        if (attemptNo >= retry.maxAttempts || delay + MIN_ATTEMPT_MS > remaining) {
+          throw outcome.error;
+        }
+        await wait(delay);
+      }
+    },
+    async close() {
+      await agent.close();
+    },
+  };
+
+  function interpret(
+    result: Attempt,
+    attemptNo: number,
+  ):
+    | { done: true; contact: InternalContact; error?: undefined }
+    | { done: true; error: StuutError }
+    | { done: false; error: StuutError } {
+    if (result.kind === 'transport') {
+      const error = new StuutUnavailableError(result.reason, attemptNo, { cause: result.error });
+      // A timeout means the request may already be applied and the API is slow: another
+      // attempt would only wait again, so stop.
+      return result.reason === 'timeout' ? { done: true, error } : { done: false, error };
+    }
+    const { status, body } = result;
+    if (status >= 200 && status < 300) {
+      if (body === undefined) {
+        return {
+          done: true,
+          error: new StuutUnexpectedResponseError(status, 'the body is not JSON'),
+        };
+      }
+      const parsed = InternalContactSchema.safeParse(body);
+      if (!parsed.success) {
+        const fields = parsed.error.issues.map((issue) => issue.path.join('.') || '(body)');
+        return {
+          done: true,
+          error: new StuutUnexpectedResponseError(
+            status,
+            `unexpected fields: ${fields.join(', ')}`,
+          ),
+        };
+      }
+      return { done: true, contact: parsed.data };
+    }
+    const detail = parseErrorBody(body);
+    const error = new StuutHttpError(
+      status,
+      detail.detail,
+      detail.fieldErrors,
+      detail.otherErrors,
+      parseRetryAfter(result.retryAfter, now()),
+    );
+    return RETRYABLE_STATUSES.has(status) ? { done: false, error } : { done: true, error };
+  }
+}
+
+function parseJson(text: string): unknown {
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function headerValue(
+  headers: Dispatcher.ResponseData['headers'],
+  name: string,
+): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function errorCodes(error: unknown): string[] {
+  const codes: string[] = [];
+  let current: unknown = error;
+  // Structural, not `instanceof Error`: Node's own errors (ECONNREFUSED, AbortSignal's
+  // DOMException) come from another realm under jest's vm contexts and would be missed.
+  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
+    const { code, name, cause } = current as { code?: unknown; name?: unknown; cause?: unknown };
+    if (typeof code === 'string') codes.push(code);
+    if (typeof name === 'string') codes.push(name);
+    current = cause;
+  }
+  return codes;
+}
+
+export function classifyTransportError(error: unknown): 'connect' | 'reset' | 'timeout' {
+  const codes = errorCodes(error);
+  if (codes.some((code) => CONNECT_ERROR_CODES.has(code))) return 'connect';
+  if (
+    codes.some(
+      (code) => TIMEOUT_ERROR_CODES.has(code) || code === 'TimeoutError' || code === 'AbortError',
+    )
+  ) {
+    return 'timeout';
+  }
+  if (codes.some((code) => RESET_ERROR_CODES.has(code))) return 'reset';
+  // Unknown transport failures are treated like a reset: the request may not have arrived.
+  return 'reset';
+}

@@ -1,0 +1,86 @@
+import type { ContactField } from '../domain/contact';
+
+/** Base of every failure the Stuut client reports; `userMessage` is safe to show a person. */
+export abstract class StuutError extends Error {
+  abstract readonly userMessage: string;
+}
+
+/** Stuut answered with a non-2xx status. */
+export class StuutHttpError extends StuutError {
+  override readonly name = 'StuutHttpError';
+  constructor(
+    readonly status: number,
+    /** FastAPI `detail` when it was a string, else null. */
+    readonly detail: string | null,
+    /** 422 messages per form field, from `detail[].loc`. */
+    readonly fieldErrors: Partial<Record<ContactField, string>>,
+    /** 422 messages that name no field. */
+    readonly otherErrors: readonly string[],
+    /** Seconds from `Retry-After`, when the answer had one. */
+    readonly retryAfterSeconds: number | null,
+  ) {
+    super(`Stuut answered HTTP ${status}`);
+  }
+
+  get userMessage(): string {
+    switch (this.status) {
+      case 401:
+      case 403:
+        return "Stuut refused the bot's API token, so nothing was saved. Ask whoever runs this Slack app to renew its STUUT_API_TOKEN.";
+      case 404:
+        return 'Stuut has no internal contact with that id.';
+      case 409:
+        return `Stuut refused the change: ${this.detail ?? 'it conflicts with another contact'}.`;
+      case 422:
+        return this.otherErrors.length > 0
+          ? `Stuut refused the change: ${this.otherErrors.join('; ')}`
+          : 'Stuut refused some values; see the messages next to the fields.';
+      case 429:
+        return this.retryAfterSeconds !== null
+          ? `Stuut is busy and asked to wait ${this.retryAfterSeconds} s. Nothing was saved: try again in a minute.`
+          : 'Stuut is busy right now. Nothing was saved: try again in a minute.';
+      default:
+        return this.status >= 500
+          ? `Stuut had a problem (HTTP ${this.status}) and nothing was saved. Try again in a few minutes.`
+          : `Stuut refused the request (HTTP ${this.status}${this.detail ? `: ${this.detail}` : ''}).`;
+    }
+  }
+}
+
+/** No usable answer: connection refused or reset, or a timeout. The change may or may not have been applied. */
+export class StuutUnavailableError extends StuutError {
+  override readonly name = 'StuutUnavailableError';
+  constructor(
+    readonly reason: 'connect' | 'reset' | 'timeout' | 'budget',
+    readonly attempts: number,
+    options?: { cause?: unknown },
+  ) {
+    super(`Stuut unavailable (${reason}) after ${attempts} attempt(s)`, options);
+  }
+
+  get userMessage(): string {
+    switch (this.reason) {
+      case 'connect':
+        return 'Could not reach Stuut. Nothing was saved: press Save to try again in a minute.';
+      case 'reset':
+        return 'The connection to Stuut broke, so the change may or may not be saved. Press Save to try again (sending it twice is safe).';
+      default:
+        return 'Stuut did not answer in time, so the change may or may not be saved. Press Save to try again (sending it twice is safe).';
+    }
+  }
+}
+
+/** Stuut answered 2xx, but not with the documented contact. */
+export class StuutUnexpectedResponseError extends StuutError {
+  override readonly name = 'StuutUnexpectedResponseError';
+  constructor(
+    readonly status: number,
+    readonly problem: string,
+  ) {
+    super(`Unexpected Stuut response (HTTP ${status}): ${problem}`);
+  }
+
+  get userMessage(): string {
+    return 'Stuut answered in a way the bot does not understand, so it cannot confirm the change. Check the contact in Stuut before trying again.';
+  }
+}
