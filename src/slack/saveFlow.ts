@@ -101,8 +101,11 @@ export async function saveContact(deps: SaveFlowDeps, request: SaveRequest): Pro
   }
 
   const remaining = () => deps.saveBudgetMs - (Date.now() - startedAt);
-  const finished = await withDeadline(afterSave(deps, request, outcome, shownInModal), remaining());
-  if (finished === undefined) {
+  const finished = await withDeadline(
+    afterSave(deps, request, outcome, shownInModal).then(() => true),
+    remaining(),
+  );
+  if (!finished) {
     logger.warn({ contactId }, 'confirmation did not finish within the save budget');
   }
 }

@@ -1,0 +1,138 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { SlackClientDriver, SlackEmulator } from '../../src/sandbox/slack';
+import { StuutEmulator, seedContacts } from '../../src/sandbox/stuut';
+import { SECRETS, waitFor } from './harness';
+
+const MAIN = join(__dirname, '..', '..', 'dist', 'main.js');
+
+interface Started {
+  child: ChildProcess;
+  stdout: string[];
+  stderr: string[];
+  exit: Promise<number | null>;
+}
+
+/** Runs the compiled bot exactly as `npm start` does, with only the given environment. */
+function startBot(env: Record<string, string>): Started {
+  const child = spawn(process.execPath, [MAIN], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  child.stdout?.on('data', (chunk: Buffer) =>
+    stdout.push(...chunk.toString().split('\n').filter(Boolean)),
+  );
+  child.stderr?.on('data', (chunk: Buffer) =>
+    stderr.push(...chunk.toString().split('\n').filter(Boolean)),
+  );
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, stdout, stderr, exit };
+}
+
+beforeAll(() => {
+  if (!existsSync(MAIN))
+    throw new Error('dist/main.js is missing: run `npm run build` (npm test does)');
+});
+
+describe('the compiled bot, started as `npm start` starts it', () => {
+  let slack: SlackEmulator;
+  let stuut: StuutEmulator;
+  beforeEach(async () => {
+    slack = await SlackEmulator.start({ botToken: SECRETS.botToken });
+    stuut = await StuutEmulator.start({ token: SECRETS.stuutToken, seed: seedContacts() });
+  });
+  afterEach(async () => {
+    await Promise.all([slack.close(), stuut.close()]);
+  });
+
+  const env = () => ({
+    SLACK_BOT_TOKEN: SECRETS.botToken,
+    SLACK_SIGNING_SECRET: SECRETS.signingSecret,
+    SLACK_API_URL: slack.apiUrl,
+    STUUT_API_URL: `${stuut.baseUrl}/`,
+    STUUT_API_TOKEN: SECRETS.stuutToken,
+    PORT: '0',
+  });
+
+  test('serves the whole flow, then exits 0 on SIGTERM', async () => {
+    const bot = startBot(env());
+    const listening = await waitFor(
+      () => bot.stdout.map((line) => /listening on port (\d+)/.exec(line)?.[1]).find(Boolean),
+      'the bot to listen',
+      10_000,
+    );
+    const base = `http://127.0.0.1:${listening}`;
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+
+    const driver = new SlackClientDriver({
+      emulator: slack,
+      appUrl: `${base}/slack/events`,
+      signingSecret: SECRETS.signingSecret,
+    });
+    await driver.slashCommand({ text: 'update ic_5Hb1cY8f', channelId: 'C0OPS' });
+    const view = await waitFor(() => slack.openViews()[0], 'views.open');
+    slack.typeInto(view.id, 'phone', '(415) 555-0100');
+    await driver.submitView(view.id);
+    const post = await waitFor(
+      () => slack.messages.find((m) => m.kind === 'channel'),
+      'chat.postMessage',
+    );
+    expect(stuut.requests.filter((r) => r.method === 'PATCH').map((r) => r.body)).toEqual([
+      { phone: '+14155550100' },
+    ]);
+    expect(post.channel).toBe('C0OPS');
+    expect(JSON.stringify(post.blocks)).toContain('+14155550100');
+
+    const audit = bot.stdout
+      .map((line) => JSON.parse(line))
+      .find((entry) => entry.audit === 'contact_updated');
+    expect(audit).toMatchObject({
+      contactId: 'ic_5Hb1cY8f',
+      fields: ['phone'],
+      slackUser: 'U0ALICE',
+      slackTeam: 'T0ACME',
+    });
+    // Contact values and secrets stay out of the log.
+    const log = bot.stdout.join('\n');
+    for (const secret of [
+      SECRETS.botToken,
+      SECRETS.signingSecret,
+      SECRETS.stuutToken,
+      '4155550100',
+    ]) {
+      expect(log).not.toContain(secret);
+    }
+
+    bot.child.kill('SIGTERM');
+    expect(await bot.exit).toBe(0);
+  });
+
+  test('a bot token Slack refuses is one clear line and a non-zero exit', async () => {
+    const bot = startBot({ ...env(), SLACK_BOT_TOKEN: 'xoxb-revoked-token' });
+    expect(await bot.exit).toBe(1);
+    expect(bot.stderr).toEqual([
+      expect.stringContaining('Slack refused SLACK_BOT_TOKEN (invalid_auth)'),
+    ]);
+    expect(bot.stderr.join('\n')).not.toContain('xoxb-revoked-token');
+  });
+});
+
+test('missing and bad configuration: one line per problem, naming the variable, no secrets, exit 1', async () => {
+  const bot = startBot({
+    SLACK_SIGNING_SECRET: 'super-secret-signing-value',
+    SLACK_BOT_TOKEN: 'not-a-bot-token-secret',
+    STUUT_API_URL: 'ftp://stuut.example',
+    PORT: 'eighty',
+  });
+  expect(await bot.exit).toBe(1);
+  const text = bot.stderr.join('\n');
+  for (const name of ['SLACK_BOT_TOKEN', 'STUUT_API_URL', 'STUUT_API_TOKEN', 'PORT']) {
+    expect(text).toMatch(new RegExp(`^config error: ${name}:`, 'm'));
+  }
+  expect(text).not.toContain('super-secret-signing-value');
+  expect(text).not.toContain('not-a-bot-token-secret');
+  expect(text).not.toMatch(/\n\s+at /);
+});
