@@ -34,7 +34,10 @@ describe('manifest.yml', () => {
     const manifest = loadManifest() as {
       features: { slash_commands: { command: string; url: string }[] };
       oauth_config: { scopes: { bot: string[] } };
-      settings: { interactivity: { is_enabled: boolean; request_url: string }; socket_mode_enabled: boolean };
+      settings: {
+        interactivity: { is_enabled: boolean; request_url: string };
+        socket_mode_enabled: boolean;
+      };
     };
     expect(manifest.features.slash_commands.map((c) => c.command)).toEqual(['/contact']);
     expect(manifest.features.slash_commands[0]?.url).toMatch(/\/slack\/events$/);

@@ -12,9 +12,9 @@ describe('/contact commands', () => {
     for (const view of h.slack.openViews()) h.slack.closeView(view.id);
   });
 
-  const ephemeralAck = async (text: string, escape = true) => {
+  const ephemeralAck = async (text: string, entityEscape = true) => {
     const opensBefore = h.slack.callsTo('views.open').length;
-    const ack = await h.driver.slashCommand({ text, escape });
+    const ack = await h.driver.slashCommand({ text, escape: entityEscape });
     expect(ack.status).toBe(200);
     expect(ack.ms).toBeLessThan(3_000);
     const body = ack.json as { response_type?: string; text?: string };
@@ -62,10 +62,10 @@ describe('/contact commands', () => {
   test.each([
     ['entity-escaped, as Slack sends it', true],
     ['raw', false],
-  ])('prefills quoted values with &, < and > (%s)', async (_label, escape) => {
+  ])('prefills quoted values with &, < and > (%s)', async (_label, entityEscape) => {
     await h.driver.slashCommand({
       text: 'update ic_7Qm2xK9a job_title=“R&D <lead>” email=ana@northwind.example family_name=',
-      escape,
+      escape: entityEscape,
       linkEmails: true,
     });
     const view = await waitFor(() => h.slack.openViews()[0], 'the form');
