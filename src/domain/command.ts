@@ -15,11 +15,7 @@ export type ParsedCommand =
   | { kind: 'invalid'; problems: string[] };
 
 const FIELD_LIST = CONTACT_FIELDS.join(', ');
-const QUOTES: Readonly<Record<string, string>> = {
-  '"': '"',
-  '\u201c': '\u201d',
-  '\u201d': '\u201d',
-};
+const QUOTES = new Set(['"', '\u201c', '\u201d']);
 
 /**
  * Slack wraps what it recognises (emails, links, phone numbers) in `<target|label>` and
@@ -50,11 +46,10 @@ function tokenize(text: string): Token[] | string {
     let quoted = false;
     while (i < text.length && !/\s/.test(text.charAt(i))) {
       const ch = text.charAt(i);
-      const close = QUOTES[ch];
-      if (close !== undefined && key !== undefined && word === '') {
-        const end = text.indexOf(close, i + 1);
-        const altEnd = close === '"' ? -1 : text.indexOf('"', i + 1);
-        const stop = end === -1 ? altEnd : altEnd === -1 ? end : Math.min(end, altEnd);
+      if (QUOTES.has(ch) && key !== undefined && word === '') {
+        // Phones and chat clients mix straight and curly quotes: either kind closes.
+        const ends = ['"', '\u201d'].map((q) => text.indexOf(q, i + 1)).filter((at) => at !== -1);
+        const stop = ends.length > 0 ? Math.min(...ends) : -1;
         if (stop === -1) return `The quote after ${key}= is not closed.`;
         word = text.slice(i + 1, stop);
         quoted = true;

@@ -80,7 +80,7 @@ function toStuutError(error: unknown): StuutError {
  */
 export async function saveContact(deps: SaveFlowDeps, request: SaveRequest): Promise<void> {
   const { logger } = deps;
-  const { contactId, patch, person } = request;
+  const { contactId, patch } = request;
   const startedAt = Date.now();
   const pending: Promise<Outcome> = deps.stuut.updateInternalContact(contactId, patch).then(
     (contact) => ({ ok: true as const, contact }),

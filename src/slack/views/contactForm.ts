@@ -35,6 +35,7 @@ export interface ContactFormModel {
 }
 
 const TITLE = 'Update contact';
+const PLAIN_TEXT_INPUT_MAX = 3000;
 const PLACEHOLDERS: Readonly<Record<ContactField, string>> = {
   email: 'name@company.com',
   given_name: 'Ada',
@@ -65,6 +66,10 @@ function fieldInput(field: ContactField, model: ContactFormModel): InputBlock {
     : field === 'phone'
       ? 'Any format; numbers without a country code are read as local.'
       : undefined;
+  // The API's limit, so the client stops longer input; raised for a longer stored value so
+  // that an untouched field is never cut short and sent back changed.
+  const limit = field === 'phone' ? 64 : MAX_TEXT_LENGTH;
+  const maxLength = Math.min(PLAIN_TEXT_INPUT_MAX, Math.max(limit, initial?.length ?? 0));
   const element =
     field === 'email'
       ? {
@@ -77,11 +82,8 @@ function fieldInput(field: ContactField, model: ContactFormModel): InputBlock {
           type: 'plain_text_input' as const,
           action_id: ACTION_ID.input,
           placeholder: plain(PLACEHOLDERS[field]),
-          // The API's limit; the client stops longer input before it reaches the bot.
-          max_length: field === 'phone' ? 64 : MAX_TEXT_LENGTH,
-          ...(initial
-            ? { initial_value: truncate(initial, field === 'phone' ? 64 : MAX_TEXT_LENGTH) }
-            : {}),
+          max_length: maxLength,
+          ...(initial ? { initial_value: truncate(initial, maxLength) } : {}),
         };
   return {
     type: 'input',

@@ -1,0 +1,312 @@
+import { decodeSlackText, type ParsedCommand, parseCommand } from '../../src/domain/command';
+
+const ID = 'ic_7Qm2xK9a';
+
+function parse(text: string): ParsedCommand {
+  return parseCommand(text, 'US');
+}
+
+function problemsOf(text: string): string[] {
+  const parsed = parse(text);
+  if (parsed.kind !== 'invalid')
+    throw new Error(`expected problems, got ${JSON.stringify(parsed)}`);
+  return parsed.problems;
+}
+
+function updateOf(text: string) {
+  const parsed = parse(text);
+  if (parsed.kind !== 'update')
+    throw new Error(`expected an update, got ${JSON.stringify(parsed)}`);
+  return parsed;
+}
+
+describe('decodeSlackText', () => {
+  test.each([
+    ['&amp;', '&'],
+    ['&lt;', '<'],
+    ['&gt;', '>'],
+    ['R&amp;D &lt;Lead&gt;', 'R&D <Lead>'],
+    // One pass only: an escaped entity stays the entity the person typed.
+    ['&amp;lt;', '&lt;'],
+    ['&amp;amp;', '&amp;'],
+    // Only the three entities Slack uses.
+    ['&quot;&#39;&nbsp;', '&quot;&#39;&nbsp;'],
+    ['R&D <Lead>', 'R&D <Lead>'],
+  ])('%j decodes to %j', (raw, decoded) => {
+    expect(decodeSlackText(raw)).toBe(decoded);
+  });
+
+  test.each([
+    ['<mailto:a@b.co|a@b.co>', 'a@b.co'],
+    ['<mailto:a@b.co>', 'a@b.co'],
+    ['<tel:+14155550100|+1 415 555 0100>', '+1 415 555 0100'],
+    ['<tel:+14155550100>', '+14155550100'],
+    ['<https://example.com|example.com>', 'example.com'],
+    ['<http://example.com>', 'http://example.com'],
+    ['<https://example.com/?a=1&amp;b=2>', 'https://example.com/?a=1&b=2'],
+    ['email=<mailto:a@b.co|a@b.co> x', 'email=a@b.co x'],
+  ])('Slack markup %j is unwrapped to %j', (raw, decoded) => {
+    expect(decodeSlackText(raw)).toBe(decoded);
+  });
+
+  test.each(['<!channel>', '<!here>', '<@U123>', '<#C123|general>', '<!subteam^S1>'])(
+    'other markup %j is left as it is',
+    (raw) => {
+      expect(decodeSlackText(raw)).toBe(raw);
+    },
+  );
+
+  test('an escaped link is decoded, not unwrapped', () => {
+    expect(decodeSlackText('&lt;https://evil|bank&gt;')).toBe('<https://evil|bank>');
+  });
+});
+
+describe('parseCommand: help', () => {
+  test.each(['', '   ', 'help', 'HELP', ' help ', '--help', '-h', '?'])('%j is help', (text) => {
+    expect(parse(text)).toEqual({ kind: 'help' });
+  });
+});
+
+describe('parseCommand: update', () => {
+  test('with an id only', () => {
+    expect(parse(`update ${ID}`)).toEqual({
+      kind: 'update',
+      contactId: ID,
+      prefill: {},
+      clear: [],
+    });
+  });
+
+  test('the subcommand is case-insensitive and extra spaces do not matter', () => {
+    expect(parse(`  Update   ${ID}  `)).toEqual({
+      kind: 'update',
+      contactId: ID,
+      prefill: {},
+      clear: [],
+    });
+  });
+
+  test('without an id the form asks for it', () => {
+    expect(parse('update')).toEqual({ kind: 'update', contactId: null, prefill: {}, clear: [] });
+  });
+
+  test('without an id but with values, the values are kept', () => {
+    expect(parse('update job_title=CSM')).toEqual({
+      kind: 'update',
+      contactId: null,
+      prefill: { job_title: 'CSM' },
+      clear: [],
+    });
+  });
+
+  test('field=value pairs prefill every field', () => {
+    const parsed = updateOf(
+      `update ${ID} email=priya@example.com given_name=Priya family_name=Raman name=Priya_R phone=+14155550100 job_title=CSM`,
+    );
+    expect(parsed.prefill).toEqual({
+      email: 'priya@example.com',
+      given_name: 'Priya',
+      family_name: 'Raman',
+      name: 'Priya_R',
+      phone: '+14155550100',
+      job_title: 'CSM',
+    });
+    expect(parsed.clear).toEqual([]);
+  });
+
+  test('field names are case-insensitive', () => {
+    expect(updateOf(`update ${ID} Job_Title=CSM`).prefill).toEqual({ job_title: 'CSM' });
+  });
+
+  test('a phone prefill is kept as typed (the form shows it; the save normalises it)', () => {
+    expect(updateOf(`update ${ID} phone="(415) 555-0100"`).prefill).toEqual({
+      phone: '(415) 555-0100',
+    });
+  });
+
+  test.each([
+    ['straight quotes', 'job_title="VP, Customer Success"'],
+    ['curly quotes', 'job_title=\u201cVP, Customer Success\u201d'],
+    ['two closing curly quotes', 'job_title=\u201dVP, Customer Success\u201d'],
+    ['curly opening, straight closing', 'job_title=\u201cVP, Customer Success"'],
+  ])('a value in %s keeps its spaces', (_what, pair) => {
+    const parsed = updateOf(`update ${ID} ${pair} given_name=Priya`);
+    expect(parsed.prefill).toEqual({ job_title: 'VP, Customer Success', given_name: 'Priya' });
+  });
+
+  test('a quoted value is trimmed', () => {
+    expect(updateOf(`update ${ID} job_title="  CSM  "`).prefill).toEqual({ job_title: 'CSM' });
+  });
+
+  test('an = inside a value is part of it', () => {
+    expect(updateOf(`update ${ID} job_title=a=b`).prefill).toEqual({ job_title: 'a=b' });
+  });
+
+  test.each(['phone=', 'phone=""', 'phone=\u201c\u201d'])(
+    '%j proposes clearing the field',
+    (pair) => {
+      const parsed = updateOf(`update ${ID} ${pair} job_title=CSM`);
+      expect(parsed.clear).toEqual(['phone']);
+      expect(parsed.prefill).toEqual({ job_title: 'CSM' });
+    },
+  );
+
+  test('several fields can be proposed for clearing', () => {
+    expect(updateOf(`update ${ID} name= job_title= given_name=`).clear).toEqual([
+      'name',
+      'job_title',
+      'given_name',
+    ]);
+  });
+});
+
+describe('parseCommand: entity-escaped and raw text', () => {
+  test.each([
+    ['escaped', `update ${ID} job_title="R&amp;D &lt;Lead&gt;"`],
+    ['raw', `update ${ID} job_title="R&D <Lead>"`],
+  ])('%s & < > reach the value decoded', (_form, text) => {
+    expect(updateOf(text).prefill).toEqual({ job_title: 'R&D <Lead>' });
+  });
+
+  test.each([
+    ['escaped', `update ${ID} job_title=&lt;!channel&gt;`],
+    ['raw', `update ${ID} job_title=<!channel>`],
+  ])('a %s <!channel> is a value like any other', (_form, text) => {
+    expect(updateOf(text).prefill).toEqual({ job_title: '<!channel>' });
+  });
+
+  test.each([
+    ['wrapped', `update ${ID} email=<mailto:priya@example.com|priya@example.com>`],
+    ['wrapped without a label', `update ${ID} email=<mailto:priya@example.com>`],
+    ['quoted and wrapped', `update ${ID} email="<mailto:priya@example.com|priya@example.com>"`],
+    ['raw', `update ${ID} email=priya@example.com`],
+  ])('an email %s in email= is the address', (_form, text) => {
+    expect(updateOf(text).prefill).toEqual({ email: 'priya@example.com' });
+  });
+
+  test('a quoted phone Slack linked is the number as typed', () => {
+    expect(updateOf(`update ${ID} phone="<tel:+14155550100|+1 415 555 0100>"`).prefill).toEqual({
+      phone: '+1 415 555 0100',
+    });
+  });
+});
+
+describe('parseCommand: problems', () => {
+  test('email= is a problem: email cannot be cleared', () => {
+    expect(problemsOf(`update ${ID} email=`)).toEqual([
+      expect.stringMatching(/email cannot be cleared/),
+    ]);
+  });
+
+  test.each(['delete', 'remove', 'updat', 'show'])('the unknown subcommand %j is named', (sub) => {
+    const problems = problemsOf(`${sub} ${ID}`);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain(`"${sub}"`);
+    expect(problems[0]).toContain('/contact update');
+  });
+
+  test('a field=value where the subcommand belongs is named', () => {
+    expect(problemsOf('job_title=CSM')).toEqual([expect.stringContaining('"job_title=CSM"')]);
+  });
+
+  test('an unknown field is named, with the list of fields', () => {
+    const problems = problemsOf(`update ${ID} salary=100 job_title=CSM`);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain('"salary"');
+    expect(problems[0]).toContain('email, given_name, family_name, name, phone, job_title');
+  });
+
+  test('a field given twice is a problem', () => {
+    const problems = problemsOf(`update ${ID} job_title=CSM job_title=VP`);
+    expect(problems).toEqual([expect.stringMatching(/job_title is given twice/)]);
+  });
+
+  test('a field given twice in different case is a problem', () => {
+    expect(problemsOf(`update ${ID} phone= PHONE=+14155550100`)).toEqual([
+      expect.stringMatching(/phone is given twice/),
+    ]);
+  });
+
+  test.each([
+    `update ${ID} job_title="VP, Customer Success`,
+    `update ${ID} job_title=\u201cVP, Customer Success`,
+  ])('an unclosed quote is a problem: %j', (text) => {
+    expect(problemsOf(text)).toEqual(['The quote after job_title= is not closed.']);
+  });
+
+  test('a second bare word is not a field=value pair', () => {
+    const problems = problemsOf(`update ${ID} VP`);
+    expect(problems).toEqual([expect.stringContaining('"VP" is not a field=value pair')]);
+  });
+
+  test('an unquoted value with spaces is caught', () => {
+    const problems = problemsOf(`update ${ID} job_title=VP, Customer Success`);
+    expect(problems).toEqual([
+      expect.stringContaining('"Customer" is not a field=value pair'),
+      expect.stringContaining('"Success" is not a field=value pair'),
+    ]);
+  });
+
+  test.each([
+    ['raw', 'update priya@example.com'],
+    ['wrapped by Slack', 'update <mailto:priya@example.com|priya@example.com>'],
+  ])('an email (%s) where the id belongs says to use the id', (_form, text) => {
+    const problems = problemsOf(text);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/cannot look contacts up by email/);
+  });
+
+  test.each(['../x', 'a/b', '?q', '#f', 'ïd', '%2e%2e'])(
+    'an id that is not an id (%j) is refused',
+    (id) => {
+      expect(problemsOf(`update ${id}`)).toEqual([expect.stringMatching(/not a contact id/)]);
+    },
+  );
+
+  test('an id with a query string is refused (it reads as an unknown field "?q")', () => {
+    expect(problemsOf('update ?q=1')).toEqual([expect.stringContaining('"?q"')]);
+  });
+
+  test.each([
+    ['phone', 'phone=12', /^Phone \(phone\): .*valid number/],
+    ['phone', 'phone="+1 415 555 0100 ext 12"', /^Phone \(phone\): .*extension/],
+    ['phone', 'phone=abc', /^Phone \(phone\): /],
+    ['email', 'email=not-an-email', /^Email \(email\): /],
+    ['job_title', `job_title=${'x'.repeat(256)}`, /^Job title \(job_title\): .*255/],
+    ['given_name', 'given_name="Ada\tL"', /^Given name \(given_name\): .*control/],
+  ])('an invalid %s prefill is reported, so no form opens', (_field, pair, expected) => {
+    const parsed = parse(`update ${ID} ${pair}`);
+    expect(parsed).toEqual({ kind: 'invalid', problems: [expect.stringMatching(expected)] });
+  });
+
+  test('the phone prefill is checked in the default country', () => {
+    expect(parseCommand(`update ${ID} phone="020 7946 0958"`, 'GB')).toEqual({
+      kind: 'update',
+      contactId: ID,
+      prefill: { phone: '020 7946 0958' },
+      clear: [],
+    });
+    expect(parseCommand(`update ${ID} phone="020 7946 0958"`, 'US').kind).toBe('invalid');
+  });
+
+  test('every problem is reported at once', () => {
+    const problems = problemsOf('update a@b.co phone=12 salary=1 email=');
+    expect(problems).toHaveLength(4);
+    expect(problems[0]).toMatch(/email/);
+    expect(problems[1]).toMatch(/^Phone/);
+    expect(problems[2]).toMatch(/"salary"/);
+    expect(problems[3]).toMatch(/email cannot be cleared/);
+  });
+});
+
+describe('parseCommand: mixed quotes', () => {
+  test.each([
+    ['straight then curly', 'job_title="VP, Sales”'],
+    ['curly then straight', 'job_title=“VP, Sales"'],
+  ])('%s close the value', (_label, pair) => {
+    expect(parse(`update ${ID} ${pair}`)).toMatchObject({
+      kind: 'update',
+      prefill: { job_title: 'VP, Sales' },
+    });
+  });
+});

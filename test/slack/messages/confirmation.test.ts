@@ -1,0 +1,276 @@
+import {
+  CONTACT_FIELDS,
+  type ContactPatch,
+  type ContactValues,
+  FIELD_LABELS,
+  type InternalContact,
+  valuesOf,
+} from '../../../src/domain/contact';
+import { changedFields } from '../../../src/domain/diff';
+import { ACTION_ID } from '../../../src/slack/ids';
+import {
+  type ConfirmationModel,
+  confirmationMessage,
+  type SlackMessage,
+} from '../../../src/slack/messages/confirmation';
+import { decodeEditButton } from '../../../src/slack/metadata';
+
+const ID = 'ic_7Qm2xK9a';
+const USER = 'U0ALICE';
+const SEEN_AT = '2025-03-14T09:26:53.589Z';
+
+const BEFORE: ContactValues = {
+  email: 'priya.raman@example.com',
+  given_name: 'Priya',
+  family_name: 'Raman',
+  name: null,
+  phone: '+14155550100',
+  job_title: 'Customer Success Manager',
+};
+
+function contactWith(values: Partial<ContactValues>): InternalContact {
+  return {
+    id: ID,
+    object: 'internal_contact',
+    created_at: '2024-01-02T03:04:05Z',
+    modified_at: SEEN_AT,
+    ...BEFORE,
+    ...values,
+  };
+}
+
+function confirm(
+  patch: ContactPatch,
+  after: Partial<ContactValues>,
+  baseline: ContactValues | null,
+  userId = USER,
+): SlackMessage {
+  const contact = contactWith(after);
+  const model: ConfirmationModel = {
+    contact,
+    changes: changedFields(patch, valuesOf(contact), baseline),
+    userId,
+    seenAt: SEEN_AT,
+  };
+  return confirmationMessage(model);
+}
+
+interface Text {
+  type: string;
+  text: string;
+}
+interface Block {
+  type: string;
+  block_id?: string;
+  text?: Text;
+  fields?: Text[];
+  elements?: { type: string; text?: Text | string; action_id?: string; value?: string }[];
+}
+
+function blocksOf(message: SlackMessage): Block[] {
+  return message.blocks as unknown as Block[];
+}
+
+function block(message: SlackMessage, id: string): Block {
+  const found = blocksOf(message).find((b) => b.block_id === id);
+  if (!found) throw new Error(`no block ${id}`);
+  return found;
+}
+
+function editButton(message: SlackMessage) {
+  const button = block(message, 'actions').elements?.find(
+    (element) => element.action_id === ACTION_ID.editContact,
+  );
+  if (!button) throw new Error('no Edit button');
+  return button;
+}
+
+/** Every text Slack renders: the fallback and all text objects (button values are not rendered). */
+function rendered(message: SlackMessage): string {
+  return JSON.stringify(message, (key, value) => (key === 'value' ? '[button value]' : value));
+}
+
+/** Every mrkdwn text object, wherever it sits. */
+function mrkdwnTexts(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(mrkdwnTexts);
+  if (!value || typeof value !== 'object') return [];
+  const record = value as Record<string, unknown>;
+  const own = record.type === 'mrkdwn' && typeof record.text === 'string' ? [record.text] : [];
+  return [...own, ...Object.values(record).flatMap(mrkdwnTexts)];
+}
+
+const CHANGED: ContactPatch = { job_title: 'VP, Customer Success', phone: null };
+const AFTER: Partial<ContactValues> = { job_title: 'VP, Customer Success', phone: null };
+
+describe('confirmationMessage', () => {
+  test('has a text fallback naming who, whom and what', () => {
+    const message = confirm(CHANGED, AFTER, BEFORE);
+    expect(message.text).toBe(`<@${USER}> updated Priya Raman in Stuut: phone, job title.`);
+  });
+
+  test('the summary mentions the person who saved', () => {
+    const summary = block(confirm(CHANGED, AFTER, BEFORE), 'summary').text?.text ?? '';
+    expect(summary).toContain(`<@${USER}> updated *Priya Raman* in Stuut`);
+  });
+
+  test('a saver id that is not a user id is not turned into a mention', () => {
+    const message = confirm(CHANGED, AFTER, BEFORE, '<!channel>');
+    expect(rendered(message)).not.toContain('<!channel>');
+    expect(message.text).toContain('&lt;!channel&gt;');
+  });
+
+  test('shows every field of the contact as Stuut returned it', () => {
+    const message = confirm(CHANGED, AFTER, BEFORE);
+    const fields = block(message, 'contact').fields?.map((field) => field.text) ?? [];
+    expect(fields).toEqual([
+      '*Email*\npriya.raman@example.com',
+      '*Given name*\nPriya',
+      '*Family name*\nRaman',
+      '*Full name*\n_empty_',
+      '*Phone*\n_empty_',
+      '*Job title*\nVP, Customer Success',
+    ]);
+    for (const field of block(message, 'contact').fields ?? []) expect(field.type).toBe('mrkdwn');
+  });
+
+  test('changed fields show before → after when the form knew the values', () => {
+    const summary = block(confirm(CHANGED, AFTER, BEFORE), 'summary').text?.text ?? '';
+    expect(summary).toContain('• *Phone*: +14155550100 → _cleared_');
+    expect(summary).toContain('• *Job title*: Customer Success Manager → VP, Customer Success');
+    expect(summary).not.toContain('Given name');
+  });
+
+  test('a value that was empty before shows as empty', () => {
+    const summary =
+      block(confirm({ name: 'Priya Raman' }, { name: 'Priya Raman' }, BEFORE), 'summary').text
+        ?.text ?? '';
+    expect(summary).toContain('• *Full name*: _empty_ → Priya Raman');
+  });
+
+  test('changed fields show only the new value when the form did not know the old one', () => {
+    const summary = block(confirm(CHANGED, AFTER, null), 'summary').text?.text ?? '';
+    expect(summary).toContain('• *Phone*: _cleared_');
+    expect(summary).toContain('• *Job title*: VP, Customer Success');
+    expect(summary).not.toContain('→');
+  });
+
+  test('shows the contact id and when Stuut returned the values', () => {
+    const meta = block(confirm(CHANGED, AFTER, BEFORE), 'meta').elements?.[0]?.text;
+    expect(meta).toContain(`Contact id \`${ID}\``);
+    expect(meta).toContain('<!date^1741944413^');
+  });
+
+  test('the display name falls back to given + family name, then to the email', () => {
+    expect(confirm(CHANGED, { ...AFTER, name: 'Dr. P. Raman' }, null).text).toContain(
+      'updated Dr. P. Raman in',
+    );
+    expect(
+      confirm(CHANGED, { ...AFTER, given_name: null, family_name: null, name: null }, null).text,
+    ).toContain('updated priya.raman@example.com in');
+  });
+
+  test('has an Edit button whose value decodes to the contact as Stuut returned it', () => {
+    const button = editButton(confirm(CHANGED, AFTER, BEFORE));
+    expect(button.type).toBe('button');
+    expect(button.text).toMatchObject({ type: 'plain_text', text: 'Edit' });
+    expect(decodeEditButton(button.value ?? '')).toEqual({
+      contactId: ID,
+      baseline: {
+        values: { ...BEFORE, job_title: 'VP, Customer Success', phone: null },
+        seenAt: SEEN_AT,
+      },
+    });
+  });
+});
+
+describe('confirmationMessage: injection', () => {
+  const INJECTIONS = [
+    '<!channel>',
+    '<!here>',
+    '<!everyone>',
+    '<@U123>',
+    '<!subteam^S123>',
+    '<https://x|y>',
+    '<#C123>',
+  ];
+
+  test.each(INJECTIONS)('a job title of %j never appears unescaped', (evil) => {
+    const message = confirm(
+      { job_title: evil, name: `${evil} Raman`, given_name: evil },
+      { job_title: evil, name: `${evil} Raman`, given_name: evil },
+      { ...BEFORE, family_name: evil },
+    );
+    const text = rendered(message);
+    expect(text).not.toContain(evil);
+    expect(text).toContain(evil.replace(/</g, '&lt;').replace(/>/g, '&gt;'));
+    // The only markup left is the bot's own: the saver's mention and the date token.
+    const markup = text.match(/<[^>]*>/g) ?? [];
+    for (const tag of markup) expect(tag).toMatch(/^<(@U0ALICE|!date\^\d+\^[^>]*)>$/);
+  });
+
+  test('the Edit button value keeps the raw value, so the form starts with what Stuut holds', () => {
+    const message = confirm({ job_title: '<!channel>' }, { job_title: '<!channel>' }, null);
+    expect(decodeEditButton(editButton(message).value ?? '')?.baseline?.values.job_title).toBe(
+      '<!channel>',
+    );
+  });
+
+  test('an & is escaped, including one that looks like an entity', () => {
+    const message = confirm({ job_title: 'R&D &lt;b&gt;' }, { job_title: 'R&D &lt;b&gt;' }, null);
+    expect(rendered(message)).toContain('R&amp;D &amp;lt;b&amp;gt;');
+  });
+});
+
+describe('confirmationMessage: Slack limits', () => {
+  const long = (ch: string) => ch.repeat(255);
+  const WORST: [string, (ch: string) => string][] = [
+    ['255 plain characters', long],
+    ['255 characters that escape', () => long('<')],
+    ['255 ampersands', () => long('&')],
+    ['255 emoji', () => long('😀')],
+  ];
+
+  test.each(WORST)('every field changed to %s stays within the limits', (_what, fill) => {
+    const before: ContactValues = {
+      email: 'priya.raman@example.com',
+      given_name: fill('a'),
+      family_name: fill('b'),
+      name: fill('c'),
+      phone: '+14155550100',
+      job_title: fill('d'),
+    };
+    const after: ContactValues = {
+      email: `${'x'.repeat(242)}@example.com`,
+      given_name: fill('e'),
+      family_name: fill('f'),
+      name: fill('g'),
+      phone: '+442079460958',
+      job_title: fill('h'),
+    };
+    const patch = Object.fromEntries(CONTACT_FIELDS.map((f) => [f, after[f]])) as ContactPatch;
+    const message = confirm(patch, after, before, 'W0123456789');
+
+    expect(message.text.length).toBeGreaterThan(0);
+    expect(message.text.length).toBeLessThanOrEqual(40000);
+    expect(message.blocks.length).toBeLessThanOrEqual(50);
+    const fields = block(message, 'contact').fields ?? [];
+    expect(fields.length).toBeLessThanOrEqual(10);
+    for (const field of fields) expect([...field.text].length).toBeLessThanOrEqual(2000);
+    for (const text of mrkdwnTexts(message.blocks)) {
+      expect([...text].length).toBeGreaterThan(0);
+      expect([...text].length).toBeLessThanOrEqual(3000);
+    }
+    expect((editButton(message).value ?? '').length).toBeLessThanOrEqual(2000);
+    expect(decodeEditButton(editButton(message).value ?? '')?.contactId).toBe(ID);
+  });
+
+  test('with plain 255-character values every change is listed in full', () => {
+    const value = 'v'.repeat(255);
+    const message = confirm({ job_title: value }, { job_title: value }, BEFORE);
+    const summary = block(message, 'summary').text?.text ?? '';
+    expect(summary).toContain(`• *Job title*: Customer Success Manager → ${value}`);
+    expect(block(message, 'contact').fields?.[5]?.text).toBe(
+      `*${FIELD_LABELS.job_title}*\n${value}`,
+    );
+  });
+});
