@@ -1,0 +1,352 @@
+import {
+  ACK_DEADLINE_MS,
+  type AckResult,
+  blockActionsAckWarning,
+  interpretCommandAck,
+  interpretViewSubmissionAck,
+  parseAckJson,
+} from './acks';
+import { clientSideErrors, findButton, inputBlocks, records, withGeneratedIds } from './blocks';
+import { DEFAULT_USER_ID, type SlackEmulator } from './emulator';
+import { missingTextFallback, validateMessage } from './limits';
+import {
+  escapeLikeSlack,
+  interactivityBody,
+  linkEmails,
+  messageBlockActionsPayload,
+  type PayloadUser,
+  slashCommandBody,
+  viewBlockActionsPayload,
+  viewClosedPayload,
+  viewSubmissionPayload,
+  type WorkspaceIds,
+} from './payloads';
+import { signSlackRequest } from './signing';
+import type { StoredView } from './types';
+import { toSlackView } from './views';
+
+export type { AckResult } from './acks';
+
+export interface SlackClientDriverOptions {
+  emulator: SlackEmulator;
+  /** The app's Request URL, e.g. http://127.0.0.1:1234/slack/events. */
+  appUrl: string;
+  signingSecret: string;
+  teamId?: string;
+  apiAppId?: string;
+  /** Clock for X-Slack-Request-Timestamp; the app checks it against its own clock. */
+  now?: () => number;
+  verificationToken?: string;
+  /** How long Slack waits for an acknowledgement; lower it to test slow apps quickly. */
+  ackDeadlineMs?: number;
+  /** When the driver stops waiting for an answer at all. */
+  requestTimeoutMs?: number;
+}
+
+export interface SlashCommandParams {
+  text: string;
+  userId?: string;
+  userName?: string;
+  channelId?: string;
+  channelName?: string;
+  command?: string;
+  /** Encode & < > as Slack does (default true). */
+  escape?: boolean;
+  /** Wrap typed emails as <mailto:a@b.co|a@b.co>, as the client may (default false). */
+  linkEmails?: boolean;
+}
+
+export interface SubmitViewParams {
+  userId?: string;
+  /** The Slack client refuses empty required inputs and bad lengths itself (default true). */
+  clientValidation?: boolean;
+}
+
+export interface ClickButtonParams {
+  actionId: string;
+  messageTs?: string;
+  viewId?: string;
+  userId?: string;
+  value?: string;
+}
+
+export interface SendRawParams {
+  body: string;
+  contentType?: string;
+  headers?: Record<string, string>;
+  timestamp?: number;
+  signature?: string;
+}
+
+/** The Slack client would not send this submission; the view now shows these errors. */
+export class ClientValidationError extends Error {
+  constructor(readonly errors: Record<string, string>) {
+    super(`Slack would not submit: ${JSON.stringify(errors)}`);
+    this.name = 'ClientValidationError';
+  }
+}
+
+const FORM = 'application/x-www-form-urlencoded';
+const USER_AGENT = 'Slackbot 1.0 (+https://api.slack.com/robots)';
+
+/**
+ * Plays Slack's client and platform: builds signed requests the way Slack does, posts
+ * them to the app, and applies the app's acknowledgement to the emulator's state.
+ */
+export class SlackClientDriver {
+  private readonly emulator: SlackEmulator;
+  private readonly appUrl: string;
+  private readonly signingSecret: string;
+  private readonly ids: WorkspaceIds;
+  private readonly now: () => number;
+  private readonly ackDeadlineMs: number;
+  private readonly requestTimeoutMs: number;
+
+  constructor(options: SlackClientDriverOptions) {
+    const { emulator } = options;
+    this.emulator = emulator;
+    this.appUrl = options.appUrl;
+    this.signingSecret = options.signingSecret;
+    this.now = options.now ?? Date.now;
+    this.ackDeadlineMs = options.ackDeadlineMs ?? ACK_DEADLINE_MS;
+    this.requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
+    this.ids = {
+      teamId: options.teamId ?? emulator.teamId,
+      teamDomain: emulator.teamDomain,
+      appId: options.apiAppId ?? emulator.appId,
+      botId: emulator.botId,
+      botUserId: emulator.botUserId,
+      token: options.verificationToken ?? 'legacy-verification-token',
+    };
+  }
+
+  async slashCommand(
+    p: SlashCommandParams,
+  ): Promise<AckResult & { triggerId: string; responseUrl: string }> {
+    const userId = p.userId ?? DEFAULT_USER_ID;
+    const channelId = p.channelId ?? 'C0OPS';
+    const escaped = p.escape === false ? p.text : escapeLikeSlack(p.text);
+    const triggerId = this.emulator.issueTriggerId(userId);
+    const responseUrl = this.emulator.createResponseUrl(channelId, userId);
+    const body = slashCommandBody({
+      ids: this.ids,
+      channelId,
+      channelName: p.channelName ?? this.emulator.channelName(channelId),
+      user: { id: userId, name: p.userName ?? this.emulator.user(userId).name },
+      command: p.command ?? '/contact',
+      text: p.linkEmails ? linkEmails(escaped) : escaped,
+      responseUrl,
+      triggerId,
+    });
+    const ack = await this.deliver(body);
+    this.applyCommandAck(ack, channelId, userId);
+    return { ...ack, triggerId, responseUrl };
+  }
+
+  async submitView(viewId: string, p: SubmitViewParams = {}): Promise<AckResult> {
+    const view = this.visibleView(viewId);
+    const userId = p.userId ?? view.userId;
+    if (p.clientValidation !== false) {
+      const errors = clientSideErrors(view.blocks, view.state);
+      if (Object.keys(errors).length) {
+        this.emulator.setViewErrors(viewId, errors);
+        throw new ClientValidationError(errors);
+      }
+    }
+    this.emulator.setViewErrors(viewId, null);
+    const payload = viewSubmissionPayload({
+      ids: this.ids,
+      user: this.payloadUser(userId),
+      triggerId: this.emulator.issueTriggerId(userId),
+      view: toSlackView(view),
+    });
+    const ack = await this.deliver(interactivityBody(payload));
+    this.applyViewAck(view, ack);
+    return ack;
+  }
+
+  async clickButton(p: ClickButtonParams): Promise<AckResult & { triggerId: string }> {
+    const { body, triggerId } =
+      p.viewId === undefined ? this.messageClick(p) : this.viewClick(p, p.viewId);
+    const ack = await this.deliver(body);
+    const warning = blockActionsAckWarning(ack, this.ackDeadlineMs);
+    if (warning) this.emulator.warn(warning);
+    return { ...ack, triggerId };
+  }
+
+  /**
+   * The person closes a view (Cancel, or the X with `all`). Slack tells the app only
+   * when the view asked for it with notify_on_close; then the answer is returned.
+   */
+  async closeView(
+    viewId: string,
+    p: { all?: boolean; userId?: string } = {},
+  ): Promise<AckResult | undefined> {
+    const view = this.visibleView(viewId);
+    const cleared = p.all === true || view.clear_on_close;
+    const reported = cleared ? (this.emulator.getView(view.root_view_id) ?? view) : view;
+    this.emulator.closeView(viewId, { all: p.all });
+    if (!reported.notify_on_close) return undefined;
+    const payload = viewClosedPayload({
+      ids: this.ids,
+      user: this.payloadUser(p.userId ?? view.userId),
+      view: toSlackView(reported),
+      isCleared: cleared,
+    });
+    return this.deliver(interactivityBody(payload));
+  }
+
+  /** Posts an arbitrary body, signed unless `signature` is given, to test verification. */
+  async sendRaw(p: SendRawParams): Promise<{ status: number; text: string }> {
+    const timestamp = p.timestamp ?? Math.floor(this.now() / 1000);
+    const response = await fetch(this.appUrl, {
+      method: 'POST',
+      headers: {
+        'content-type': p.contentType ?? FORM,
+        'user-agent': USER_AGENT,
+        'x-slack-request-timestamp': String(timestamp),
+        'x-slack-signature': p.signature ?? signSlackRequest(this.signingSecret, timestamp, p.body),
+        ...p.headers,
+      },
+      body: p.body,
+      signal: AbortSignal.timeout(this.requestTimeoutMs),
+    });
+    return { status: response.status, text: await response.text() };
+  }
+
+  private async deliver(body: string): Promise<AckResult> {
+    const started = performance.now();
+    try {
+      const { status, text } = await this.sendRaw({ body });
+      const ms = performance.now() - started;
+      const json = parseAckJson(text);
+      return { status, ms, text, ...(json === undefined ? {} : { json }), timedOut: false };
+    } catch (error) {
+      if (!(error instanceof Error) || error.name !== 'TimeoutError') throw error;
+      return { status: 0, ms: performance.now() - started, text: '', timedOut: true };
+    }
+  }
+
+  private payloadUser(userId: string): PayloadUser {
+    return { id: userId, name: this.emulator.user(userId).name };
+  }
+
+  private actionTs(): string {
+    return (this.now() / 1000).toFixed(6);
+  }
+
+  /** Only the view on top of a person's modal can be seen, typed into or submitted. */
+  private visibleView(viewId: string): StoredView {
+    const view = this.emulator.getView(viewId);
+    if (!view || view.closed) throw new Error(`view ${viewId} is not open`);
+    if (this.emulator.topView(view.userId)?.id !== viewId) {
+      throw new Error(`view ${viewId} is covered by a view pushed on top of it`);
+    }
+    return view;
+  }
+
+  private viewClick(p: ClickButtonParams, viewId: string): { body: string; triggerId: string } {
+    const view = this.visibleView(viewId);
+    const found = findButton(view.blocks, p.actionId);
+    if (!found) throw new Error(`view ${viewId} has no button with action_id ${p.actionId}`);
+    const userId = p.userId ?? view.userId;
+    const triggerId = this.emulator.issueTriggerId(userId);
+    const payload = viewBlockActionsPayload({
+      ids: this.ids,
+      user: this.payloadUser(userId),
+      triggerId,
+      view: toSlackView(view),
+      action: { ...found, actionId: p.actionId, value: p.value, actionTs: this.actionTs() },
+    });
+    return { body: interactivityBody(payload), triggerId };
+  }
+
+  private messageClick(p: ClickButtonParams): { body: string; triggerId: string } {
+    const message = this.emulator.messages.findLast(
+      (m) =>
+        !m.deleted &&
+        (p.messageTs === undefined || m.ts === p.messageTs) &&
+        findButton(m.blocks, p.actionId) !== undefined,
+    );
+    const found = message && findButton(message.blocks, p.actionId);
+    if (!message || !found) {
+      const where = p.messageTs ? `message ${p.messageTs}` : 'any message';
+      throw new Error(`no button with action_id ${p.actionId} in ${where}`);
+    }
+    if (message.user && p.userId && message.user !== p.userId) {
+      throw new Error(`message ${message.ts} is ephemeral: only ${message.user} sees it`);
+    }
+    const userId = p.userId ?? message.user ?? DEFAULT_USER_ID;
+    const triggerId = this.emulator.issueTriggerId(userId);
+    const payload = messageBlockActionsPayload({
+      ids: this.ids,
+      user: this.payloadUser(userId),
+      triggerId,
+      message,
+      channelName: this.emulator.channelName(message.channel),
+      responseUrl: this.emulator.createResponseUrl(message.channel, userId, {
+        messageTs: message.ts,
+      }),
+      action: { ...found, actionId: p.actionId, value: p.value, actionTs: this.actionTs() },
+    });
+    return { body: interactivityBody(payload), triggerId };
+  }
+
+  private applyCommandAck(ack: AckResult, channelId: string, userId: string): void {
+    const outcome = interpretCommandAck(ack, this.ackDeadlineMs);
+    if (outcome.action === 'refused') {
+      this.emulator.warn(outcome.warning);
+      return;
+    }
+    if (outcome.action === 'nothing') return;
+    const { text, blocks, responseType } = outcome.message;
+    const problems = validateMessage({ text, blocks });
+    if (problems.length) {
+      this.emulator.warn(`slash command: acknowledgement refused: ${problems.join('; ')}`);
+      return;
+    }
+    if (missingTextFallback({ text, blocks })) {
+      this.emulator.warn('slash command: blocks without a text fallback');
+    }
+    const inChannel = responseType === 'in_channel';
+    this.emulator.recordMessage({
+      kind: inChannel ? 'channel' : 'ephemeral',
+      channel: channelId,
+      ...(inChannel ? {} : { user: userId }),
+      text,
+      blocks: withGeneratedIds(records(blocks)),
+    });
+  }
+
+  private applyViewAck(view: StoredView, ack: AckResult): void {
+    const inputIds = inputBlocks(view.blocks).map((b) => b.blockId);
+    const outcome = interpretViewSubmissionAck(ack, inputIds, this.ackDeadlineMs);
+    const refusedBy = (action: string, problems: string[]) => {
+      if (problems.length) {
+        this.emulator.warn(
+          `view_submission: response_action ${action} refused: ${problems.join('; ')}`,
+        );
+      }
+    };
+    switch (outcome.action) {
+      case 'close':
+        this.emulator.popView(view.id);
+        break;
+      case 'clear':
+        this.emulator.clearViews(view.userId);
+        break;
+      case 'errors':
+        this.emulator.setViewErrors(view.id, outcome.errors);
+        break;
+      case 'update':
+        refusedBy('update', this.emulator.replaceView(view.id, outcome.view));
+        break;
+      case 'push':
+        refusedBy('push', this.emulator.pushView(view.userId, outcome.view));
+        break;
+      case 'refused':
+        this.emulator.warn(outcome.warning);
+        break;
+    }
+  }
+}
