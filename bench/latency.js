@@ -42,9 +42,18 @@ async function main() {
     LOG_LEVEL: 'warn',
   });
   const logger = createLogger(config.logLevel);
-  const stuutClient = createStuutClient({ baseUrl: config.stuutApiUrl, token: config.stuutApiToken, logger });
+  const stuutClient = createStuutClient({
+    baseUrl: config.stuutApiUrl,
+    token: config.stuutApiToken,
+    logger,
+  });
   const inflight = new InflightTracker();
-  const { app } = createApp(config, { stuut: stuutClient, logger, inflight, isDraining: () => false });
+  const { app } = createApp(config, {
+    stuut: stuutClient,
+    logger,
+    inflight,
+    isDraining: () => false,
+  });
   await app.init();
   const server = await app.start(0);
   const driver = new SlackClientDriver({
@@ -73,7 +82,9 @@ async function main() {
     slack.closeView(view.id);
   }
 
-  console.log(`${ROUNDS} rounds on ${os.cpus()[0]?.model ?? 'unknown CPU'} (${os.cpus().length} cores), Node ${process.version}`);
+  console.log(
+    `${ROUNDS} rounds on ${os.cpus()[0]?.model ?? 'unknown CPU'} (${os.cpus().length} cores), Node ${process.version}`,
+  );
   console.log(summary('slash command acknowledged', command));
   console.log(summary('command → form open (views.open)', formOpen));
   console.log(summary('Save acknowledged (PATCH inside)', submitAck));
