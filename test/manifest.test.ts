@@ -53,3 +53,9 @@ describe('manifest.yml', () => {
     expect(text).toMatch(/SLACK_APP_TOKEN/);
   });
 });
+
+test('Procfile runs the web process with npm start, and explains the Socket Mode worker', () => {
+  const procfile = readFileSync(join(root, 'Procfile'), 'utf8');
+  expect(procfile).toMatch(/^web: npm start$/m);
+  expect(procfile).toMatch(/worker: npm start/);
+});

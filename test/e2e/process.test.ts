@@ -110,6 +110,32 @@ describe('the compiled bot, started as `npm start` starts it', () => {
     expect(await bot.exit).toBe(0);
   });
 
+  test('SIGTERM during a save lets it and its confirmation finish, then exits 0', async () => {
+    const bot = startBot(env());
+    const port = await waitFor(
+      () => bot.stdout.map((line) => /listening on port (\d+)/.exec(line)?.[1]).find(Boolean),
+      'the bot to listen',
+      10_000,
+    );
+    const driver = new SlackClientDriver({
+      emulator: slack,
+      appUrl: `http://127.0.0.1:${port}/slack/events`,
+      signingSecret: SECRETS.signingSecret,
+    });
+    await driver.slashCommand({ text: 'update ic_5Hb1cY8f', channelId: 'C0OPS' });
+    const view = await waitFor(() => slack.openViews()[0], 'views.open');
+    stuut.failNext({ kind: 'delay', ms: 3_000 });
+    slack.typeInto(view.id, 'job_title', 'Head of Renewals');
+    const ack = await driver.submitView(view.id);
+    expect(ack.json).toMatchObject({ view: { callback_id: 'contact_update_saving' } });
+
+    bot.child.kill('SIGTERM');
+    expect(await bot.exit).toBe(0);
+    expect(stuut.contact('ic_5Hb1cY8f')?.job_title).toBe('Head of Renewals');
+    expect(slack.messages.filter((m) => m.kind === 'channel')).toHaveLength(1);
+    expect(slack.getView(view.id)?.callback_id).toBe('contact_update_result');
+  });
+
   test('a bot token Slack refuses is one clear line and a non-zero exit', async () => {
     const bot = startBot({ ...env(), SLACK_BOT_TOKEN: 'xoxb-revoked-token' });
     expect(await bot.exit).toBe(1);

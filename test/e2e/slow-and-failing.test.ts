@@ -258,3 +258,88 @@ describe('the confirmation', () => {
     expect(JSON.stringify(second?.blocks)).toContain('→ _cleared_');
   });
 });
+
+describe('after the acknowledgement', () => {
+  let h: Harness;
+  afterEach(async () => {
+    await h.close();
+  });
+
+  test('a late 422 shows Stuut’s message under the field it names, in the updated view', async () => {
+    h = await startHarness({ timing: { ackWithinMs: 50 } });
+    h.stuut.failNext(
+      { kind: 'no-accept', ms: 300 },
+      {
+        kind: 'status',
+        status: 422,
+        body: {
+          detail: [
+            { loc: ['body', 'phone'], msg: 'Number is not in service', type: 'value_error' },
+          ],
+        },
+      },
+    );
+    const view = await openForm(h);
+    h.slack.typeInto(view.id, 'phone', '+1 415 555 0199');
+    await h.driver.submitView(view.id);
+    await h.settle();
+    const shown = h.slack.getView(view.id);
+    const note = shown?.blocks.find((block) => block.block_id === 'phone__note');
+    expect(JSON.stringify(note)).toContain('Number is not in service');
+    expect(shown?.state.values.phone?.value?.value).toBe('+1 415 555 0199');
+  });
+
+  test('with the response_url expired, the outcome comes as an ephemeral message; with that refused, as a DM', async () => {
+    h = await startHarness({ timing: { ackWithinMs: 50 } });
+    h.stuut.failNext({ kind: 'no-accept', ms: 300 }, { kind: 'status', status: 500 });
+    const { responseUrl } = await h.driver.slashCommand({
+      text: `update ${CONTACT_ID}`,
+      channelId: 'C0OPS',
+    });
+    const view = await waitFor(() => h.slack.openViews()[0], 'the form');
+    h.slack.expireResponseUrl(responseUrl);
+    h.slack.typeInto(view.id, 'job_title', 'CSM');
+    await h.driver.submitView(view.id);
+    h.slack.closeView(view.id);
+    await h.settle();
+    expect(h.slack.messages.find((m) => m.text.includes('was not saved'))?.kind).toBe('ephemeral');
+
+    h.stuut.failNext({ kind: 'no-accept', ms: 300 }, { kind: 'status', status: 500 });
+    h.slack.failNext('chat.postEphemeral', { error: 'user_not_in_channel' });
+    const again = await h.driver.slashCommand({ text: `update ${CONTACT_ID}`, channelId: 'C0OPS' });
+    const second = await waitFor(() => h.slack.openViews()[0], 'the form');
+    h.slack.expireResponseUrl(again.responseUrl);
+    h.slack.typeInto(second.id, 'job_title', 'CSM');
+    await h.driver.submitView(second.id);
+    h.slack.closeView(second.id);
+    await h.settle();
+    const dm = h.slack.messages.filter((m) => m.text.includes('was not saved')).at(-1);
+    expect(dm?.kind).toBe('dm');
+  });
+
+  test('a Slack call that hangs times out, and the person is told the contact was saved', async () => {
+    h = await startHarness({ timing: { slackTimeoutMs: 300 } });
+    h.slack.failNext('chat.postMessage', { delayMs: 10_000, times: 5 });
+    const view = await openForm(h);
+    h.slack.typeInto(view.id, 'job_title', 'CSM');
+    await h.driver.submitView(view.id);
+    const started = Date.now();
+    await h.settle();
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(h.stuut.patchCount()).toBe(1);
+    const notice = h.slack.messages.find((m) => m.kind === 'response_url');
+    expect(notice?.text).toContain('was saved');
+  });
+
+  test('a stuck Slack call cannot hold the save past its budget', async () => {
+    h = await startHarness({ timing: { slackTimeoutMs: 30_000, saveBudgetMs: 2_000 } });
+    h.slack.failNext('chat.postMessage', { delayMs: 10_000, times: 5 });
+    const view = await openForm(h);
+    h.slack.typeInto(view.id, 'job_title', 'CSM');
+    await h.driver.submitView(view.id);
+    const started = Date.now();
+    await h.settle();
+    expect(Date.now() - started).toBeLessThan(4_000);
+    expect(h.stuut.patchCount()).toBe(1);
+  });
+});
