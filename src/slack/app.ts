@@ -45,7 +45,7 @@ export function createApp(config: Config, deps: AppDeps): BuiltApp {
     slackApiUrl: config.slackApiUrl,
     timeout: timing.slackTimeoutMs,
     // The WebClient's default retries for about 30 minutes; a person is waiting on these calls.
-    retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 1_000, randomize: true },
+    retryConfig: { retries: 1, factor: 2, minTimeout: 200, maxTimeout: 1_000, randomize: true },
     rejectRateLimitedCalls: true,
   };
 

@@ -1,4 +1,3 @@
-import type { ContactField } from '../domain/contact';
 import type { FormKey } from '../domain/form';
 
 /** Every callback_id, block_id and action_id the bot sends to Slack and matches on. */
@@ -30,10 +29,4 @@ export const INPUT_BLOCK_ID: Readonly<Record<FormKey, string>> = {
 /** A context block under an input, for messages that arrive after the acknowledgement. */
 export function noteBlockId(key: FormKey): string {
   return `${key}__note`;
-}
-
-export function fieldOfBlockId(blockId: string): ContactField | undefined {
-  const entry = Object.entries(INPUT_BLOCK_ID).find(([, id]) => id === blockId);
-  const key = entry?.[0];
-  return key === 'contact_id' || key === 'clear' ? undefined : (key as ContactField | undefined);
 }

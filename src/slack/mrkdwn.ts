@@ -32,3 +32,18 @@ export function truncate(text: string, max: number): string {
   const chars = [...text];
   return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
 }
+
+/**
+ * Cuts finished mrkdwn to Slack's limit without splitting an entity (`&amp;`), so escaping
+ * done before the cut stays intact. Escape first, then fit: escaping can grow text fivefold.
+ */
+export function fitMrkdwn(mrkdwn: string, max: number): string {
+  if ([...mrkdwn].length <= max) return mrkdwn;
+  const cut = [...mrkdwn].slice(0, max - 1).join('');
+  return `${cut.replace(/&[a-z]{0,4}$/, '')}…`;
+}
+
+/** User or API text for mrkdwn: escaped, then fitted to `max`. */
+export function escapeToFit(text: string, max: number): string {
+  return fitMrkdwn(escapeMrkdwn(text), max);
+}

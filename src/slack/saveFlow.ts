@@ -1,7 +1,12 @@
 import type { ViewResponseAction } from '@slack/bolt';
 import type { ModalView } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
-import { type ContactPatch, type InternalContact, valuesOf } from '../domain/contact';
+import {
+  CLEARABLE_FIELDS,
+  type ContactPatch,
+  type InternalContact,
+  valuesOf,
+} from '../domain/contact';
 import { changedFields } from '../domain/diff';
 import type { ClearableField, FormErrors, FormInput } from '../domain/form';
 import { withDeadline } from '../inflight';
@@ -47,18 +52,24 @@ type Outcome = { ok: true; contact: InternalContact } | { ok: false; error: Stuu
 
 /** The form again, with exactly what the person typed, and why it did not save. */
 function formAfterFailure(request: SaveRequest, error: StuutError, inline: boolean): ModalView {
-  const { form, metadata, contactId } = request;
+  const { form, metadata, contactId, patch } = request;
   const notFound = error instanceof StuutHttpError && error.status === 404;
   const notes: FormErrors = {};
   if (notFound) notes.contact_id = `Stuut has no internal contact with id ${contactId}.`;
   if (!inline && error instanceof StuutHttpError) Object.assign(notes, error.fieldErrors);
-  const editableId = notFound || metadata.contactId === null;
+  // Known values belong to the id that was not found; for another id only the intent carries
+  // over: what was typed, and what was emptied (which, without known values, is a tick to clear).
+  const baseline = notFound ? null : metadata.baseline;
+  const clear =
+    notFound && metadata.baseline
+      ? CLEARABLE_FIELDS.filter((field) => patch[field] === null)
+      : form.clear.filter((v): v is ClearableField => v !== 'email');
   return contactFormView({
-    contactId: editableId ? null : contactId,
+    contactId: notFound || metadata.contactId === null ? null : contactId,
     typedContactId: form.typedContactId ?? contactId,
     values: form.values,
-    clear: form.clear.filter((v): v is ClearableField => v !== 'email'),
-    baseline: metadata.baseline,
+    clear,
+    baseline,
     origin: metadata.origin,
     notice: notFound
       ? `There is no internal contact with id ${contactId}. Check the id and press Save again; your values are kept.`
@@ -67,10 +78,14 @@ function formAfterFailure(request: SaveRequest, error: StuutError, inline: boole
   });
 }
 
-function toStuutError(error: unknown): StuutError {
-  return error instanceof StuutError
-    ? error
-    : new StuutUnexpectedResponseError(0, error instanceof Error ? error.name : 'unknown failure');
+function toStuutError(error: unknown, logger: Logger): StuutError {
+  if (error instanceof StuutError) return error;
+  // A bug of the bot's own, not Stuut's answer; the person still gets a message and their values.
+  logger.error(
+    { error: error instanceof Error ? error.name : typeof error },
+    'save failed unexpectedly',
+  );
+  return new StuutUnexpectedResponseError(0, 'internal error');
 }
 
 /**
@@ -84,30 +99,26 @@ export async function saveContact(deps: SaveFlowDeps, request: SaveRequest): Pro
   const startedAt = Date.now();
   const pending: Promise<Outcome> = deps.stuut.updateInternalContact(contactId, patch).then(
     (contact) => ({ ok: true as const, contact }),
-    (error: unknown) => ({ ok: false as const, error: toStuutError(error) }),
+    (error: unknown) => ({ ok: false as const, error: toStuutError(error, logger) }),
   );
 
   const early = await withDeadline(pending, deps.ackWithinMs);
-  let outcome: Outcome;
-  let shownInModal: boolean;
-  if (early) {
-    outcome = early;
-    await request.ack(acknowledgement(deps, request, outcome));
-    shownInModal = true;
-  } else {
-    await request.ack({ response_action: 'update', view: savingView(contactId) });
-    outcome = await pending;
-    shownInModal = await showInModal(deps, request, outcome);
-  }
+  if (early) await request.ack(acknowledgement(deps, request, early));
+  else await request.ack({ response_action: 'update', view: savingView(contactId) });
 
-  const remaining = () => deps.saveBudgetMs - (Date.now() - startedAt);
+  // Everything after the acknowledgement shares one deadline. A Slack call still hanging when
+  // it passes is abandoned, so that neither a save nor a shutdown waits on it.
+  const remaining = deps.saveBudgetMs - (Date.now() - startedAt);
   const finished = await withDeadline(
-    afterSave(deps, request, outcome, shownInModal).then(() => true),
-    remaining(),
+    (async () => {
+      const outcome = early ?? (await pending);
+      const shownInModal = early ? true : await showInModal(deps, request, outcome);
+      await afterSave(deps, request, outcome, shownInModal);
+      return true;
+    })(),
+    remaining,
   );
-  if (!finished) {
-    logger.warn({ contactId }, 'confirmation did not finish within the save budget');
-  }
+  if (!finished) logger.warn({ contactId }, 'save abandoned at the end of its budget');
 }
 
 function acknowledgement(
@@ -120,12 +131,18 @@ function acknowledgement(
   const { error } = outcome;
   if (error instanceof StuutHttpError && error.status === 422) {
     const errors: FormErrors = { ...error.fieldErrors };
-    if (Object.keys(errors).length === 0) {
-      errors[request.metadata.contactId === null ? 'contact_id' : 'email'] = error.userMessage;
+    if (error.otherErrors.length > 0 || Object.keys(errors).length === 0) {
+      // Messages that name no field go to the first input, so none is lost.
+      const first = request.metadata.contactId === null ? 'contact_id' : 'email';
+      errors[first] = [errors[first], error.userMessage].filter(Boolean).join(' ');
     }
     return { response_action: 'errors', errors: inlineErrors(errors) };
   }
   return { response_action: 'update', view: formAfterFailure(request, error, true) };
+}
+
+function changesOf(request: SaveRequest, contact: InternalContact) {
+  return changedFields(request.patch, valuesOf(contact), request.metadata.baseline?.values ?? null);
 }
 
 function savedResult(
@@ -135,11 +152,7 @@ function savedResult(
 ): ModalView {
   return savedView({
     contact,
-    changes: changedFields(
-      request.patch,
-      valuesOf(contact),
-      request.metadata.baseline?.values ?? null,
-    ),
+    changes: changesOf(request, contact),
     confirmationChannelId: deps.contactUpdatesChannel ?? request.metadata.origin.channelId,
   });
 }
@@ -186,11 +199,7 @@ async function afterSave(
   }
 
   const { contact } = outcome;
-  const changes = changedFields(
-    request.patch,
-    valuesOf(contact),
-    request.metadata.baseline?.values ?? null,
-  );
+  const changes = changesOf(request, contact);
   logger.info(
     {
       audit: 'contact_updated',

@@ -32,16 +32,18 @@ export class StuutHttpError extends StuutError {
       case 409:
         return `Stuut refused the change: ${this.detail ?? 'it conflicts with another contact'}.`;
       case 422:
-        return this.otherErrors.length > 0
-          ? `Stuut refused the change: ${this.otherErrors.join('; ')}`
-          : 'Stuut refused some values; see the messages next to the fields.';
+        if (this.otherErrors.length > 0)
+          return `Stuut refused the change: ${this.otherErrors.join('; ')}`;
+        return Object.keys(this.fieldErrors).length > 0
+          ? 'Stuut refused some values; see the messages next to the fields.'
+          : `Stuut refused the change${this.detail ? `: ${this.detail}` : '.'}`;
       case 429:
         return this.retryAfterSeconds !== null
           ? `Stuut is busy and asked to wait ${this.retryAfterSeconds} s. Nothing was saved: try again in a minute.`
           : 'Stuut is busy right now. Nothing was saved: try again in a minute.';
       default:
         return this.status >= 500
-          ? `Stuut had a problem (HTTP ${this.status}) and nothing was saved. Try again in a few minutes.`
+          ? `Stuut had a problem (HTTP ${this.status}), so the change may not have been saved. Press Save to try again in a few minutes (sending it twice is safe).`
           : `Stuut refused the request (HTTP ${this.status}${this.detail ? `: ${this.detail}` : ''}).`;
     }
   }
@@ -51,7 +53,7 @@ export class StuutHttpError extends StuutError {
 export class StuutUnavailableError extends StuutError {
   override readonly name = 'StuutUnavailableError';
   constructor(
-    readonly reason: 'connect' | 'reset' | 'timeout' | 'budget',
+    readonly reason: 'connect' | 'reset' | 'timeout',
     readonly attempts: number,
     options?: { cause?: unknown },
   ) {
@@ -61,7 +63,7 @@ export class StuutUnavailableError extends StuutError {
   get userMessage(): string {
     switch (this.reason) {
       case 'connect':
-        return 'Could not reach Stuut. Nothing was saved: press Save to try again in a minute.';
+        return 'Could not reach Stuut, so the change was not confirmed. Press Save to try again in a minute (sending it twice is safe).';
       case 'reset':
         return 'The connection to Stuut broke, so the change may or may not be saved. Press Save to try again (sending it twice is safe).';
       default:

@@ -1,7 +1,5 @@
 import { z } from 'zod';
-import { CONTACT_FIELDS, type ContactField, isContactField } from '../domain/contact';
-
-export { InternalContactSchema } from '../domain/contact';
+import { type ContactField, isContactField } from '../domain/contact';
 
 /** FastAPI validation error body: `{detail: [{loc, msg, type}]}`. */
 const ValidationDetailSchema = z.array(
@@ -41,5 +39,3 @@ export function parseErrorBody(body: unknown): ParsedErrorBody {
   }
   return { detail: null, fieldErrors, otherErrors };
 }
-
-export const PATCHABLE_KEYS = CONTACT_FIELDS;

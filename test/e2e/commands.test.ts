@@ -29,7 +29,7 @@ describe('/contact commands', () => {
     '"/contact %s" answers with usage, including where to find the id',
     async (text) => {
       const help = await ephemeralAck(text);
-      expect(help).toContain('/contact update <contact-id>');
+      expect(help).toContain('/contact update &lt;contact-id&gt;');
       expect(help).toMatch(/Where is the id\?/);
     },
   );
@@ -99,4 +99,15 @@ describe('/contact commands', () => {
     const response = await fetch(`${h.baseUrl}/healthz`);
     expect(response.status).toBe(200);
   });
+});
+
+test('GET /healthz answers 503 while the bot drains', async () => {
+  const h = await startHarness();
+  try {
+    h.setDraining(true);
+    const response = await fetch(`${h.baseUrl}/healthz`);
+    expect(response.status).toBe(503);
+  } finally {
+    await h.close();
+  }
 });

@@ -162,3 +162,28 @@ test('missing and bad configuration: one line per problem, naming the variable, 
   expect(text).not.toContain('not-a-bot-token-secret');
   expect(text).not.toMatch(/\n\s+at /);
 });
+
+test('a port already in use is one clear line and exit 1', async () => {
+  const { createServer } = await import('node:net');
+  const blocker = createServer();
+  await new Promise<void>((resolve) => blocker.listen(0, resolve));
+  const port = (blocker.address() as { port: number }).port;
+  const slack = await SlackEmulator.start({ botToken: SECRETS.botToken });
+  try {
+    const bot = startBot({
+      SLACK_BOT_TOKEN: SECRETS.botToken,
+      SLACK_SIGNING_SECRET: SECRETS.signingSecret,
+      SLACK_API_URL: slack.apiUrl,
+      STUUT_API_URL: 'http://127.0.0.1:9',
+      STUUT_API_TOKEN: SECRETS.stuutToken,
+      PORT: String(port),
+    });
+    expect(await bot.exit).toBe(1);
+    expect(bot.stderr).toEqual([
+      expect.stringContaining(`could not listen on port ${port} (EADDRINUSE)`),
+    ]);
+  } finally {
+    await slack.close();
+    await new Promise((resolve) => blocker.close(resolve));
+  }
+});

@@ -259,6 +259,63 @@ describe('the confirmation', () => {
   });
 });
 
+test('404 on a form with known values: the id becomes editable and the intent carries over, not the old values', async () => {
+  const h = await startHarness();
+  try {
+    const view = await openForm(h);
+    h.slack.typeInto(view.id, 'job_title', 'CSM');
+    await h.driver.submitView(view.id);
+    await h.settle();
+    const post = h.slack.messages.find((m) => m.kind === 'channel');
+    h.slack.closeView(view.id);
+    await h.driver.clickButton({ actionId: 'contact_edit', messageTs: post?.ts });
+    const form = await waitFor(() => h.slack.openViews()[0], 'the edit form');
+
+    // The contact is gone from Stuut by the time the person saves.
+    h.stuut.reset(h.stuut.contacts().filter((c) => c.id !== CONTACT_ID));
+    h.slack.typeInto(form.id, 'job_title', null);
+    h.slack.typeInto(form.id, 'given_name', 'Priyanka');
+    await h.driver.submitView(form.id);
+    const shown = h.slack.getView(form.id);
+    expect(shown?.state.values.contact_id?.value?.value).toBe(CONTACT_ID);
+    expect(shown?.state.values.given_name?.value?.value).toBe('Priyanka');
+    expect(shown?.state.values.clear?.value?.selected_options?.map((o) => o.value)).toEqual([
+      'job_title',
+    ]);
+    expect(JSON.stringify(shown?.blocks)).not.toContain('values Stuut returned');
+  } finally {
+    await h.close();
+  }
+});
+
+test('422 with a field error and a general one: both reach the person inline', async () => {
+  const h = await startHarness();
+  try {
+    h.stuut.failNext({
+      kind: 'status',
+      status: 422,
+      body: {
+        detail: [
+          { loc: ['body', 'phone'], msg: 'Number is not in service', type: 'value_error' },
+          { loc: ['body'], msg: 'Contact is locked by an import', type: 'value_error' },
+        ],
+      },
+    });
+    const view = await openForm(h);
+    h.slack.typeInto(view.id, 'phone', '+1 415 555 0199');
+    const ack = await h.driver.submitView(view.id);
+    expect(ack.json).toEqual({
+      response_action: 'errors',
+      errors: {
+        phone: 'Number is not in service',
+        email: 'Stuut refused the change: Contact is locked by an import',
+      },
+    });
+  } finally {
+    await h.close();
+  }
+});
+
 describe('after the acknowledgement', () => {
   let h: Harness;
   afterEach(async () => {

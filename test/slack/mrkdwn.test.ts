@@ -1,6 +1,8 @@
 import {
   channelMention,
   escapeMrkdwn,
+  escapeToFit,
+  fitMrkdwn,
   slackDate,
   truncate,
   userMention,
@@ -103,5 +105,22 @@ describe('truncate', () => {
   test('counts code points and never splits a surrogate pair', () => {
     expect(truncate('😀😀😀', 3)).toBe('😀😀😀');
     expect(truncate('😀😀😀😀', 3)).toBe('😀😀…');
+  });
+});
+
+describe('escapeToFit and fitMrkdwn', () => {
+  test('escape first, then cut: the result stays within the limit', () => {
+    const fitted = escapeToFit('<'.repeat(2000), 2900);
+    expect([...fitted].length).toBeLessThanOrEqual(2900);
+    expect(fitted).not.toContain('<');
+  });
+
+  test('never leaves half an entity at the cut', () => {
+    const fitted = fitMrkdwn(`${'a'.repeat(8)}&amp;&amp;`, 11);
+    expect(fitted).toBe(`${'a'.repeat(8)}…`);
+  });
+
+  test('short text is unchanged', () => {
+    expect(escapeToFit('R&D', 100)).toBe('R&amp;D');
   });
 });

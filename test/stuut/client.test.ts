@@ -583,7 +583,7 @@ describe('messages', () => {
       ),
       new StuutHttpError(422, null, { phone: 'bad' }, ['other'], null),
       new StuutHttpError(429, null, {}, [], 30),
-      ...(['connect', 'reset', 'timeout', 'budget'] as const).map(
+      ...(['connect', 'reset', 'timeout'] as const).map(
         (reason) => new StuutUnavailableError(reason, 2, { cause: new Error('boom') }),
       ),
       new StuutUnexpectedResponseError(200, 'unexpected fields: email'),

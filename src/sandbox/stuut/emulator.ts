@@ -197,6 +197,11 @@ export class StuutEmulator {
     this.#queue.push(...faults);
   }
 
+  /** Faults still waiting for a request, in order. */
+  pendingFaults(): readonly StuutFault[] {
+    return [...this.#queue];
+  }
+
   failAlways(fault: StuutFault | undefined): void {
     if (fault) checkFault(fault);
     this.#always = fault;

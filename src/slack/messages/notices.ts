@@ -2,26 +2,26 @@ import type { KnownBlock } from '@slack/types';
 import { CONTACT_FIELDS } from '../../domain/contact';
 import { ACTION_ID } from '../ids';
 import { encodeReopenButton, type ReopenButtonValue } from '../metadata';
-import { channelMention, escapeMrkdwn, truncate } from '../mrkdwn';
+import { channelMention, escapeMrkdwn, escapeToFit, fitMrkdwn } from '../mrkdwn';
 import type { SlackMessage } from './confirmation';
 
 /** `/contact help`: what the command does and where the id comes from. */
 export function helpMessage(): SlackMessage {
   const text = [
     '*Update an internal contact in Stuut*',
-    '`/contact update <contact-id>` opens a form for that contact.',
-    '`/contact update <contact-id> job_title="VP, Customer Success" phone=+14155550100` opens it with those new values filled in. `field=` with nothing after it proposes clearing the field.',
+    '`/contact update &lt;contact-id&gt;` opens a form for that contact.',
+    '`/contact update &lt;contact-id&gt; job_title="VP, Customer Success" phone=+14155550100` opens it with those new values filled in. `field=` with nothing after it proposes clearing the field.',
     '`/contact update` opens the form and asks for the id there.',
     `Fields: ${CONTACT_FIELDS.map((f) => `\`${f}\``).join(', ')}.`,
-    '*Where is the id?* The Stuut API cannot look a contact up by email, so the bot needs the id. Open the contact in the Stuut app: its id is shown with its details and in the page address. Every confirmation this bot posts shows the id too, and its *Edit* button opens the form without typing it.',
+    "*Where is the id?* The Stuut API cannot look a contact up by email, so the bot needs the contact's Stuut id. Find it on the internal contact in the Stuut app, or ask whoever administers your Stuut account. Every confirmation this bot posts shows the id too, and its *Edit* button opens the form without typing it.",
   ].join('\n');
   return { text, blocks: [{ type: 'section', block_id: 'help', text: { type: 'mrkdwn', text } }] };
 }
 
 /** A command the bot could not act on; the typed command is echoed so nothing has to be retyped from memory. */
 export function commandProblemMessage(problems: readonly string[], typed: string): SlackMessage {
-  const list = problems.map((problem) => `• ${escapeMrkdwn(problem)}`).join('\n');
-  const text = `I couldn't open the form:\n${list}\nYou typed: \`/contact ${escapeMrkdwn(truncate(typed, 500))}\`\nType \`/contact help\` for how to use it.`;
+  const list = fitMrkdwn(problems.map((problem) => `• ${escapeMrkdwn(problem)}`).join('\n'), 2000);
+  const text = `I couldn't open the form:\n${list}\nYou typed: \`/contact ${escapeToFit(typed, 500)}\`\nType \`/contact help\` for how to use it.`;
   return {
     text,
     blocks: [{ type: 'section', block_id: 'problem', text: { type: 'mrkdwn', text } }],
@@ -44,7 +44,7 @@ export function formUnavailableMessage(): SlackMessage {
  */
 export function saveFailedMessage(reason: string, reopen: ReopenButtonValue): SlackMessage {
   const value = encodeReopenButton(reopen);
-  const text = `:x: Your change to contact \`${escapeMrkdwn(reopen.contactId)}\` was not saved. ${escapeMrkdwn(reason)}`;
+  const text = `:x: Your change to contact \`${escapeMrkdwn(reopen.contactId)}\` was not saved. ${escapeToFit(reason, 2500)}`;
   const blocks: KnownBlock[] = [
     { type: 'section', block_id: 'failed', text: { type: 'mrkdwn', text } },
   ];
@@ -69,7 +69,7 @@ export function saveFailedMessage(reason: string, reopen: ReopenButtonValue): Sl
     blocks.push({
       type: 'section',
       block_id: 'values',
-      text: { type: 'mrkdwn', text: truncate(`What you entered:\n${lines.join('\n')}`, 3000) },
+      text: { type: 'mrkdwn', text: fitMrkdwn(`What you entered:\n${lines.join('\n')}`, 3000) },
     });
   }
   return { text, blocks };
@@ -84,9 +84,9 @@ export function confirmationUndeliveredMessage(
   const where = channelId ? channelMention(channelId) : 'the updates channel';
   const advice =
     slackError === 'not_in_channel' || slackError === 'channel_not_found'
-      ? `I'm not a member of ${where}, so I couldn't post the confirmation there. Invite me with \`/invite @Stuut contacts\` in that channel, or ask an admin to set CONTACT_UPDATES_CHANNEL.`
+      ? `I'm not a member of ${where}, so I couldn't post the confirmation there. Invite me there with \`/invite @Stuut contacts\`, or ask whoever runs this bot to choose another channel (CONTACT_UPDATES_CHANNEL).`
       : slackError === 'is_archived'
-        ? `${where} is archived, so the confirmation couldn't be posted there. Ask an admin to set CONTACT_UPDATES_CHANNEL to an open channel.`
+        ? `${where} is archived, so the confirmation couldn't be posted there. Ask whoever runs this bot to choose an open channel (CONTACT_UPDATES_CHANNEL).`
         : `Slack refused the confirmation post in ${where} (${escapeMrkdwn(slackError)}). Nothing needs redoing; share this message if the channel should know.`;
   const text = `:white_check_mark: The contact was saved in Stuut. ${advice}`;
   return {
@@ -108,6 +108,7 @@ export function savedNoticeMessage(confirmation: SlackMessage): SlackMessage {
 
 /** A button whose payload the bot cannot read (for example from an older version of the bot). */
 export function staleButtonMessage(): SlackMessage {
-  const text = 'This button no longer works. Use `/contact update <contact-id>` to open the form.';
+  const text =
+    'This button no longer works. Use `/contact update &lt;contact-id&gt;` to open the form.';
   return { text, blocks: [{ type: 'section', block_id: 'stale', text: { type: 'mrkdwn', text } }] };
 }

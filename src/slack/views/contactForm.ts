@@ -15,7 +15,7 @@ import type { ClearableField, FormErrors, FormInput, FormKey } from '../../domai
 import { MAX_TEXT_LENGTH } from '../../domain/form';
 import { ACTION_ID, CALLBACK_ID, INPUT_BLOCK_ID, noteBlockId } from '../ids';
 import { type Baseline, encodeFormMetadata, type Origin } from '../metadata';
-import { escapeMrkdwn, slackDate, truncate } from '../mrkdwn';
+import { escapeMrkdwn, escapeToFit, slackDate, truncate } from '../mrkdwn';
 
 export interface ContactFormModel {
   /** The id shown read-only; null makes the form ask for it. */
@@ -53,7 +53,7 @@ function note(key: FormKey, message: string): ContextBlock {
   return {
     type: 'context',
     block_id: noteBlockId(key),
-    elements: [{ type: 'mrkdwn', text: `:warning: ${escapeMrkdwn(truncate(message, 2900))}` }],
+    elements: [{ type: 'mrkdwn', text: `:warning: ${escapeToFit(message, 2900)}` }],
   };
 }
 
@@ -130,7 +130,7 @@ export function contactFormView(model: ContactFormModel): ModalView {
     blocks.push({
       type: 'section',
       block_id: 'notice',
-      text: { type: 'mrkdwn', text: `:x: *${escapeMrkdwn(truncate(model.notice, 2900))}*` },
+      text: { type: 'mrkdwn', text: `:x: *${escapeToFit(model.notice, 2900)}*` },
     });
   }
 

@@ -88,7 +88,7 @@ describe('helpMessage', () => {
 
   test('explains the command with and without an id, and field=value', () => {
     const text = allText(message);
-    expect(text).toContain('/contact update <contact-id>');
+    expect(text).toContain('/contact update &lt;contact-id&gt;');
     expect(text).toContain('/contact update` opens the form and asks for the id');
     expect(text).toContain('job_title="VP, Customer Success"');
     expect(text).toMatch(/`field=` with nothing after it proposes clearing/);
@@ -99,7 +99,7 @@ describe('helpMessage', () => {
     const text = allText(message);
     expect(text).toContain('Where is the id?');
     expect(text).toMatch(/cannot look a contact up by email/);
-    expect(text).toMatch(/Open the contact in the Stuut app/);
+    expect(text).toMatch(/on the internal contact in the Stuut app/);
     expect(text).toMatch(/confirmation this bot posts shows the id/);
   });
 
@@ -208,7 +208,7 @@ describe('confirmationUndeliveredMessage', () => {
       const message = confirmationUndeliveredMessage(CONFIRMATION, 'C0UPD', error);
       expect(message.text).toMatch(/^:white_check_mark: The contact was saved in Stuut\./);
       expect(message.text).toContain("I'm not a member of <#C0UPD>");
-      expect(message.text).toMatch(/Invite me with `\/invite @/);
+      expect(message.text).toMatch(/Invite me there with `\/invite @/);
       expect(message.text).toContain('CONTACT_UPDATES_CHANNEL');
       expectMessageLimits(message);
     },
@@ -261,7 +261,7 @@ describe('other notices', () => {
 
   test('staleButtonMessage points to the command', () => {
     const message = staleButtonMessage();
-    expect(message.text).toContain('/contact update <contact-id>');
+    expect(message.text).toContain('/contact update &lt;contact-id&gt;');
     expectMessageLimits(message);
   });
 });

@@ -1,0 +1,134 @@
+import { randomBytes } from 'node:crypto';
+import { startBot } from '../bot';
+import { loadConfig } from '../config';
+import type { Logger } from '../logger';
+import { SlackClientDriver, SlackEmulator } from './slack';
+import { StuutEmulator, seedContacts } from './stuut';
+import { SANDBOX_CHANNEL, SANDBOX_USER, startPageServer } from './web/server';
+
+const SLACK_CREDENTIALS = ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN'] as const;
+const LOOPBACK = '127.0.0.1';
+
+export type SandboxDecision =
+  | { kind: 'sandbox' }
+  | {
+      kind: 'real' /** Why the sandbox was not started although no credentials were set. */;
+      refusedSandbox: string | null;
+    };
+
+/**
+ * The sandbox starts only when no Slack credential is set at all. Partial credentials are a
+ * broken deployment, not a wish for the sandbox; so are production and platform dynos.
+ */
+export function sandboxDecision(env: NodeJS.ProcessEnv): SandboxDecision {
+  const anyCredential = SLACK_CREDENTIALS.some((name) => (env[name] ?? '').trim() !== '');
+  if (anyCredential) return { kind: 'real', refusedSandbox: null };
+  if (env.NODE_ENV === 'production') {
+    return {
+      kind: 'real',
+      refusedSandbox:
+        'The local sandbox does not start with NODE_ENV=production: set the Slack credentials listed above.',
+    };
+  }
+  if (env.DYNO) {
+    return {
+      kind: 'real',
+      refusedSandbox:
+        'The local sandbox does not start on a platform dyno (DYNO is set): set the Slack credentials listed above.',
+    };
+  }
+  return { kind: 'sandbox' };
+}
+
+export interface Sandbox {
+  url: string;
+  banner: string;
+  slack: SlackEmulator;
+  stuut: StuutEmulator;
+  shutdown(): Promise<boolean>;
+}
+
+/**
+ * The whole bot on loopback, unchanged, against an emulated Stuut (seeded), an emulated Slack
+ * Web API, and a page that plays the Slack client.
+ */
+export async function startSandbox(env: NodeJS.ProcessEnv, logger: Logger): Promise<Sandbox> {
+  const secret = () => randomBytes(12).toString('hex');
+  const botToken = `xoxb-sandbox-${secret()}`;
+  const signingSecret = secret();
+  const stuutToken = secret();
+
+  const stuut = await StuutEmulator.start({
+    token: stuutToken,
+    seed: seedContacts(),
+    host: LOOPBACK,
+  });
+  const slack = await SlackEmulator.start({ botToken, host: LOOPBACK });
+  slack.setChannel(SANDBOX_CHANNEL.id, { name: SANDBOX_CHANNEL.name });
+  slack.setUser(SANDBOX_USER.id, { name: SANDBOX_USER.name, realName: SANDBOX_USER.realName });
+
+  const config = loadConfig({
+    SLACK_BOT_TOKEN: botToken,
+    SLACK_SIGNING_SECRET: signingSecret,
+    SLACK_API_URL: slack.apiUrl,
+    STUUT_API_URL: stuut.baseUrl,
+    STUUT_API_TOKEN: stuutToken,
+    CONTACT_UPDATES_CHANNEL: env.CONTACT_UPDATES_CHANNEL,
+    DEFAULT_PHONE_COUNTRY: env.DEFAULT_PHONE_COUNTRY,
+    LOG_LEVEL: env.LOG_LEVEL || 'warn',
+    PORT: '0',
+  });
+  const bot = await startBot(config, logger, { host: LOOPBACK });
+  const driver = new SlackClientDriver({
+    emulator: slack,
+    appUrl: `http://${LOOPBACK}:${bot.port}/slack/events`,
+    signingSecret,
+  });
+  const requestedPort = env.PORT && /^\d+$/.test(env.PORT) ? Number(env.PORT) : 3000;
+  const page = await startPageServer({ slack, stuut, driver, host: LOOPBACK, port: requestedPort });
+
+  const ignored = ['STUUT_API_URL', 'STUUT_API_TOKEN'].filter((name) => (env[name] ?? '') !== '');
+  const lines = [
+    '',
+    '  Stuut contact bot: LOCAL SANDBOX',
+    '  No Slack credentials are set, so the bot runs against emulated Slack and Stuut on this',
+    '  machine. Nothing here talks to a real Slack workspace or a real Stuut account.',
+    '',
+    `  Open ${page.url} and type /contact help, or /contact update <id>.`,
+    ...(page.url.endsWith(`:${requestedPort}/`)
+      ? []
+      : [`  (port ${requestedPort} was taken, so the page is on the port above)`]),
+    '',
+    '  Seeded contact ids:',
+    ...stuut
+      .contacts()
+      .map(
+        (c) => `    ${c.id}  ${c.name ?? [c.given_name, c.family_name].filter(Boolean).join(' ')}`,
+      ),
+    '',
+    ...(ignored.length > 0
+      ? [
+          `  ${ignored.join(' and ')} ${ignored.length > 1 ? 'are' : 'is'} ignored: the sandbox never talks to a real Stuut.`,
+          '',
+        ]
+      : []),
+    '  To connect a real workspace instead, set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET',
+    '  (or SLACK_APP_TOKEN), STUUT_API_URL and STUUT_API_TOKEN: see README.md.',
+    '',
+  ];
+
+  return {
+    url: page.url,
+    banner: `${lines.join('\n')}\n`,
+    slack,
+    stuut,
+    async shutdown() {
+      const drained = await bot.shutdown();
+      const closed = new Promise<void>((resolve) => page.server.close(() => resolve()));
+      page.server.closeAllConnections();
+      await closed;
+      await Promise.all([slack.close(), stuut.close()]);
+      return drained;
+    },
+  };
+}

@@ -1,0 +1,242 @@
+/**
+ * The sandbox page's static HTML and CSS. The page's script is compiled from ./page/*.ts
+ * (tsconfig.page.json) and served as /page/page.js.
+ */
+
+export const INDEX_HTML: string = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>#ops · Sandbox</title>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="/page.css">
+<script type="module" src="/page/page.js"></script>
+</head>
+<body>
+<div id="app">
+  <main id="channel" aria-label="Channel">
+    <header id="channel-header">
+      <h1 id="channel-name">#ops</h1>
+      <span class="sandbox-badge">Sandbox — nothing here talks to real Slack or Stuut</span>
+    </header>
+    <div id="connection" class="connection" role="status" hidden>
+      Can't reach the sandbox server. Is <code>npm start</code> still running?
+    </div>
+    <div id="messages" aria-live="polite"></div>
+    <form id="composer" autocomplete="off">
+      <div id="local-hint" class="local-hint" role="status" hidden></div>
+      <div class="composer-row">
+        <input id="message-input" type="text" placeholder="Type /contact help" aria-label="Message #ops" spellcheck="false" autofocus>
+        <button id="send" type="submit" class="btn btn-primary">Send</button>
+      </div>
+    </form>
+  </main>
+  <aside id="side-panel" aria-label="Emulated Stuut">
+    <section class="panel-section">
+      <h2>Stuut <span class="muted">(emulated)</span></h2>
+      <p class="panel-note">Contacts exactly as stored. <span class="null">null</span> is a field with no value.</p>
+      <div class="table-wrap">
+        <table id="contacts">
+          <thead>
+            <tr><th>id</th><th>email</th><th>names</th><th>phone</th><th>job title</th><th>modified_at</th></tr>
+          </thead>
+          <tbody></tbody>
+        </table>
+      </div>
+    </section>
+    <section class="panel-section">
+      <h3>Next Stuut request</h3>
+      <div class="fault-switches">
+        <button type="button" class="fault-switch" data-fault="slow" aria-pressed="false">Slow (5 s)</button>
+        <button type="button" class="fault-switch" data-fault="429" aria-pressed="false">429</button>
+        <button type="button" class="fault-switch" data-fault="500" aria-pressed="false">500</button>
+        <button type="button" class="fault-switch" data-fault="503" aria-pressed="false">503</button>
+        <button type="button" class="fault-switch" data-fault="422" aria-pressed="false">422 (phone)</button>
+        <button type="button" class="fault-switch" data-fault="reset" aria-pressed="false">Reset connection</button>
+      </div>
+      <div id="pending-faults" class="pending-faults"></div>
+    </section>
+    <section class="panel-section">
+      <h3>Warnings</h3>
+      <ul id="warnings"></ul>
+      <p id="warnings-empty" class="null">None. Things real Slack would only warn about show up here.</p>
+    </section>
+  </aside>
+</div>
+<div id="modal-root"></div>
+</body>
+</html>
+`;
+
+export const PAGE_CSS: string = `
+*, *::before, *::after { box-sizing: border-box; }
+html, body { margin: 0; height: 100%; }
+body {
+  font: 15px/1.46668 -apple-system, BlinkMacSystemFont, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
+  color: #1d1c1d;
+  background: #fff;
+}
+button, input, select, textarea { font: inherit; color: inherit; }
+code, pre, .mono { font-family: Monaco, Menlo, Consolas, "Courier New", monospace; }
+[hidden] { display: none !important; }
+
+#app { display: grid; grid-template-columns: minmax(0, 1fr) 520px; height: 100vh; }
+
+/* Channel ------------------------------------------------------------------------------- */
+#channel { display: flex; flex-direction: column; min-width: 0; min-height: 0; }
+#channel-header {
+  display: flex; align-items: center; gap: 12px; flex-wrap: wrap;
+  padding: 10px 20px; border-bottom: 1px solid #ddd;
+}
+#channel-name { font-size: 18px; font-weight: 900; margin: 0; }
+.sandbox-badge {
+  font-size: 12px; font-weight: 700; color: #8a5a00; background: #fff4d6;
+  border: 1px solid #f2c744; border-radius: 12px; padding: 2px 10px;
+}
+.connection { background: #fde8ec; color: #a01040; padding: 6px 20px; font-size: 13px; }
+#messages { flex: 1; overflow-y: auto; padding: 12px 0; }
+.empty-state { color: #616061; padding: 24px 20px; font-size: 14px; }
+.empty-state p { margin: 0 0 6px; }
+
+.message { display: flex; gap: 8px; padding: 8px 20px; }
+.message:hover { background: #f8f8f8; }
+.message-private { background: #f7fafc; }
+.avatar {
+  flex: 0 0 36px; height: 36px; border-radius: 6px; background: #4a154b; color: #fff;
+  display: flex; align-items: center; justify-content: center; font-size: 13px; font-weight: 700;
+}
+.message-body { flex: 1; min-width: 0; }
+.only-you { font-size: 12px; color: #616061; margin-bottom: 2px; }
+.only-you::before { content: "\\1F441\\FE0F  "; }
+.message-meta { display: flex; align-items: baseline; gap: 6px; }
+.author { font-weight: 900; }
+.app-tag {
+  font-size: 10px; font-weight: 700; color: #616061; background: #e8e8e8;
+  border-radius: 2px; padding: 0 3px; line-height: 16px;
+}
+.message-time { font-size: 12px; color: #616061; }
+.message-content { margin-top: 2px; }
+
+#composer { padding: 8px 20px 16px; }
+.composer-row { display: flex; gap: 8px; border: 1px solid #bbb; border-radius: 8px; padding: 6px; }
+.composer-row:focus-within { border-color: #1264a3; box-shadow: 0 0 0 1px #1264a3; }
+#message-input { flex: 1; border: 0; outline: 0; padding: 4px 6px; min-width: 0; }
+.local-hint { font-size: 13px; color: #616061; background: #f4f4f4; border-radius: 6px; padding: 4px 10px; margin-bottom: 6px; }
+
+/* Buttons ------------------------------------------------------------------------------- */
+.btn {
+  border: 1px solid #bbb; background: #fff; border-radius: 6px; padding: 3px 12px;
+  font-size: 14px; font-weight: 700; cursor: pointer; min-height: 30px;
+}
+.btn:hover { background: #f6f6f6; }
+.btn-primary { background: #007a5a; border-color: #007a5a; color: #fff; }
+.btn-primary:hover { background: #148567; }
+.btn-danger { background: #e01e5a; border-color: #e01e5a; color: #fff; }
+.btn-danger:hover { background: #e23067; }
+.btn:disabled { opacity: 0.6; cursor: default; }
+
+/* Blocks -------------------------------------------------------------------------------- */
+.blocks { display: flex; flex-direction: column; gap: 6px; }
+.mrkdwn, .plain-text { white-space: pre-wrap; overflow-wrap: anywhere; }
+.mrkdwn code {
+  font-size: 12px; color: #c01343; background: #f4f4f4; border: 1px solid #e2e2e2;
+  border-radius: 3px; padding: 1px 3px;
+}
+.mrkdwn-pre {
+  font-size: 12px; background: #f8f8f8; border: 1px solid #e2e2e2; border-radius: 4px;
+  padding: 8px; margin: 4px 0; white-space: pre-wrap;
+}
+.mrkdwn a { color: #1264a3; text-decoration: none; }
+.mrkdwn a:hover { text-decoration: underline; }
+.mention { color: #1264a3; background: #e8f5fa; border-radius: 3px; padding: 0 2px; }
+.mention-special { color: #8a5a00; background: #fff1c4; }
+.mrkdwn-date { border-bottom: 1px dotted #999; }
+.mrkdwn-not-link { border-bottom: 1px dashed #e01e5a; }
+.header-text { font-size: 18px; font-weight: 900; margin: 4px 0; }
+.section-body { display: flex; gap: 12px; align-items: flex-start; }
+.section-main { flex: 1; min-width: 0; }
+.section-fields { display: grid; grid-template-columns: 1fr 1fr; gap: 8px 16px; margin-top: 4px; }
+.section-accessory { flex: 0 0 auto; }
+.accessory-image { width: 72px; height: 72px; border-radius: 6px; object-fit: cover; }
+.context-body { display: flex; flex-wrap: wrap; align-items: center; gap: 6px; font-size: 12px; color: #616061; }
+.context-image { width: 16px; height: 16px; border-radius: 3px; }
+.divider { border: 0; border-top: 1px solid #ddd; margin: 4px 0; width: 100%; }
+.actions-body { display: flex; flex-wrap: wrap; gap: 8px; }
+.block-image-img, .element-image { max-width: 360px; border-radius: 6px; }
+.block-unsupported, .external-note { font-size: 12px; color: #8d8d8d; }
+.external-select { display: flex; align-items: center; gap: 8px; }
+
+/* Inputs -------------------------------------------------------------------------------- */
+.block-input { display: flex; flex-direction: column; gap: 4px; margin: 4px 0; }
+.input-label { font-weight: 700; font-size: 15px; }
+.input-optional { font-weight: 400; color: #616061; }
+.input-hint { font-size: 13px; color: #616061; }
+.text-input, .select {
+  width: 100%; border: 1px solid #bbb; border-radius: 6px; padding: 8px 10px; background: #fff;
+}
+textarea.text-input { resize: vertical; }
+.text-input:focus, .select:focus { outline: 0; border-color: #1264a3; box-shadow: 0 0 0 3px rgba(29, 155, 209, 0.3); }
+.has-error .text-input, .has-error .select { border-color: #e01e5a; box-shadow: 0 0 0 1px #e01e5a; }
+.input-error { color: #e01e5a; font-size: 13px; }
+.input-error::before { content: "\\26A0\\FE0F  "; }
+.checkbox-group, .radio-group { display: flex; flex-direction: column; gap: 4px; }
+.option { display: flex; gap: 8px; align-items: flex-start; cursor: pointer; }
+.option input { margin-top: 4px; }
+.option-description { font-size: 13px; color: #616061; }
+
+/* Modal --------------------------------------------------------------------------------- */
+.modal-overlay {
+  position: fixed; inset: 0; background: rgba(0, 0, 0, 0.45);
+  display: flex; align-items: center; justify-content: center; z-index: 10; padding: 24px;
+}
+.modal-form { display: contents; }
+.modal {
+  background: #fff; border-radius: 8px; width: 540px; max-width: 100%; max-height: 90vh;
+  display: flex; flex-direction: column; box-shadow: 0 18px 48px rgba(0, 0, 0, 0.35);
+}
+.modal-header { display: flex; align-items: center; justify-content: space-between; padding: 16px 24px; border-bottom: 1px solid #ddd; }
+.modal-title { font-size: 20px; font-weight: 900; margin: 0; }
+.modal-x { border: 0; background: none; font-size: 24px; line-height: 1; cursor: pointer; color: #616061; padding: 0 4px; }
+.modal-body { padding: 16px 24px; overflow-y: auto; }
+.modal-body .blocks { gap: 12px; }
+.modal-status { color: #e01e5a; font-size: 13px; padding: 0 24px 8px; white-space: pre-wrap; }
+.modal-footer { display: flex; justify-content: flex-end; gap: 8px; padding: 14px 24px; border-top: 1px solid #ddd; }
+.busy { cursor: progress; }
+
+/* Side panel ---------------------------------------------------------------------------- */
+#side-panel { border-left: 1px solid #ddd; background: #f8f8f8; overflow-y: auto; font-size: 13px; }
+.panel-section { padding: 12px 16px; border-bottom: 1px solid #e4e4e4; }
+.panel-section h2 { font-size: 16px; margin: 0 0 4px; }
+.panel-section h3 { font-size: 14px; margin: 0 0 8px; }
+.panel-note { margin: 0 0 8px; color: #616061; font-size: 12px; }
+.muted, .null { color: #8d8d8d; }
+.null { font-style: italic; }
+.table-wrap { overflow-x: auto; }
+#contacts { border-collapse: collapse; width: 100%; font-size: 12px; background: #fff; }
+#contacts th, #contacts td { border: 1px solid #e2e2e2; padding: 3px 5px; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+#contacts th { background: #f0f0f0; font-weight: 700; white-space: nowrap; }
+#contacts td.mono { font-size: 11px; white-space: nowrap; }
+#contacts td[data-field="phone"] { white-space: nowrap; }
+#contacts td[data-field="modified_at"] { font-size: 11px; min-width: 80px; }
+.field-key { color: #8d8d8d; font-size: 10px; }
+#contacts tr.changed td { animation: flash 2.5s ease-out; }
+@keyframes flash { from { background: #fff1a8; } to { background: #fff; } }
+.fault-switches { display: flex; flex-wrap: wrap; gap: 6px; }
+.fault-switch {
+  border: 1px solid #bbb; background: #fff; border-radius: 14px; padding: 2px 10px;
+  font-size: 12px; cursor: pointer;
+}
+.fault-switch:hover { border-color: #1264a3; }
+.fault-switch.queued { background: #fde8ec; border-color: #e01e5a; color: #a01040; font-weight: 700; }
+.pending-faults { margin-top: 8px; font-size: 12px; }
+.fault-chip { display: inline-block; background: #fde8ec; color: #a01040; border-radius: 10px; padding: 0 8px; margin-right: 4px; }
+#warnings { margin: 0; padding-left: 18px; }
+.warning { color: #8a5a00; margin-bottom: 4px; overflow-wrap: anywhere; }
+#warnings-empty { margin: 0; }
+
+@media (max-width: 900px) {
+  #app { grid-template-columns: 1fr; grid-template-rows: minmax(0, 1fr) auto; }
+  #side-panel { border-left: 0; border-top: 1px solid #ddd; max-height: 40vh; }
+}
+`;
