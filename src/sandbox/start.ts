@@ -95,7 +95,7 @@ export async function startSandbox(env: NodeJS.ProcessEnv, logger: Logger): Prom
     '  machine. Nothing here talks to a real Slack workspace or a real Stuut account.',
     '',
     `  Open ${page.url} and type /contact help, or /contact update <id>.`,
-    ...(page.url.endsWith(`:${requestedPort}/`)
+    ...(requestedPort === 0 || page.url.endsWith(`:${requestedPort}/`)
       ? []
       : [`  (port ${requestedPort} was taken, so the page is on the port above)`]),
     '',
