@@ -106,6 +106,27 @@ describe('the sandbox page in a real browser', () => {
     await page.click('.modal-close');
   });
 
+  test('command text reaches the bot as Slack sends it: &, < and > survive into the form', async () => {
+    await sendCommand(page, '/contact update ic_5Hb1cY8f job_title="R&D <lead> & more"');
+    await page.locator('.modal input[name="job_title"]').waitFor();
+    await expect(page.inputValue('.modal input[name="job_title"]')).resolves.toBe(
+      'R&D <lead> & more',
+    );
+    await page.click('.modal-close');
+  });
+
+  test('a message without a text fallback shows as a warning on the page', async () => {
+    await fetch(`${sandbox.slack.apiUrl}chat.postMessage`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${sandbox.slack.botToken}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({ channel: 'C0OPS', blocks: [{ type: 'divider' }] }),
+    });
+    await page.locator('#warnings li', { hasText: /fallback/i }).waitFor();
+  });
+
   test('escapes everything it renders: a contact named like HTML shows as text', async () => {
     const contact = sandbox.stuut.contact('ic_2Ks6jP4g');
     if (!contact) throw new Error('seed changed');

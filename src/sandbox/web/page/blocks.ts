@@ -52,7 +52,8 @@ function str(obj: Json | undefined, key: string): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-function el<K extends keyof HTMLElementTagNameMap>(
+/** A new element with an optional class and text (always as text, never as HTML). */
+export function el<K extends keyof HTMLElementTagNameMap>(
   tag: K,
   className?: string,
   text?: string,

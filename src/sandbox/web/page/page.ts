@@ -6,6 +6,7 @@
 
 import {
   type ButtonAction,
+  el,
   type RenderContext,
   readInputs,
   readStateValues,
@@ -84,17 +85,6 @@ function byId<T extends HTMLElement = HTMLElement>(id: string): T {
   const node = document.getElementById(id);
   if (!node) throw new Error(`The page has no #${id}`);
   return node as T;
-}
-
-function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  className?: string,
-  text?: string,
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
 }
 
 // ---------------------------------------------------------------------------------------------
