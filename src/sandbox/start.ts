@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { startBot } from '../bot';
-import { loadConfig } from '../config';
+import { type Config, loadConfig } from '../config';
 import type { Logger } from '../logger';
 import { SlackClientDriver, SlackEmulator } from './slack';
 import { StuutEmulator, seedContacts } from './stuut';
@@ -21,7 +21,8 @@ export type SandboxDecision =
  * broken deployment, not a wish for the sandbox; so are production and platform dynos.
  */
 export function sandboxDecision(env: NodeJS.ProcessEnv): SandboxDecision {
-  const anyCredential = SLACK_CREDENTIALS.some((name) => (env[name] ?? '').trim() !== '');
+  // The same rule as the configuration: any non-empty value counts as set.
+  const anyCredential = SLACK_CREDENTIALS.some((name) => (env[name] ?? '') !== '');
   if (anyCredential) return { kind: 'real', refusedSandbox: null };
   if (env.NODE_ENV === 'production') {
     return {
@@ -40,6 +41,23 @@ export function sandboxDecision(env: NodeJS.ProcessEnv): SandboxDecision {
   return { kind: 'sandbox' };
 }
 
+/**
+ * The settings a person may give the sandbox (PORT, LOG_LEVEL, DEFAULT_PHONE_COUNTRY,
+ * CONTACT_UPDATES_CHANNEL), checked by the same schema as the real start; throws ConfigError.
+ */
+export function checkSandboxSettings(env: NodeJS.ProcessEnv): Config {
+  return loadConfig({
+    SLACK_BOT_TOKEN: 'xoxb-sandbox',
+    SLACK_SIGNING_SECRET: 'sandbox',
+    STUUT_API_URL: `http://${LOOPBACK}`,
+    STUUT_API_TOKEN: 'sandbox',
+    CONTACT_UPDATES_CHANNEL: env.CONTACT_UPDATES_CHANNEL,
+    DEFAULT_PHONE_COUNTRY: env.DEFAULT_PHONE_COUNTRY,
+    LOG_LEVEL: env.LOG_LEVEL || 'warn',
+    PORT: env.PORT,
+  });
+}
+
 export interface Sandbox {
   url: string;
   banner: string;
@@ -53,6 +71,7 @@ export interface Sandbox {
  * Web API, and a page that plays the Slack client.
  */
 export async function startSandbox(env: NodeJS.ProcessEnv, logger: Logger): Promise<Sandbox> {
+  const settings = checkSandboxSettings(env);
   const secret = () => randomBytes(12).toString('hex');
   const botToken = `xoxb-sandbox-${secret()}`;
   const signingSecret = secret();
@@ -73,9 +92,9 @@ export async function startSandbox(env: NodeJS.ProcessEnv, logger: Logger): Prom
     SLACK_API_URL: slack.apiUrl,
     STUUT_API_URL: stuut.baseUrl,
     STUUT_API_TOKEN: stuutToken,
-    CONTACT_UPDATES_CHANNEL: env.CONTACT_UPDATES_CHANNEL,
-    DEFAULT_PHONE_COUNTRY: env.DEFAULT_PHONE_COUNTRY,
-    LOG_LEVEL: env.LOG_LEVEL || 'warn',
+    CONTACT_UPDATES_CHANNEL: settings.contactUpdatesChannel ?? undefined,
+    DEFAULT_PHONE_COUNTRY: settings.defaultPhoneCountry,
+    LOG_LEVEL: settings.logLevel,
     PORT: '0',
   });
   const bot = await startBot(config, logger, { host: LOOPBACK });
@@ -84,7 +103,7 @@ export async function startSandbox(env: NodeJS.ProcessEnv, logger: Logger): Prom
     appUrl: `http://${LOOPBACK}:${bot.port}/slack/events`,
     signingSecret,
   });
-  const requestedPort = env.PORT && /^\d+$/.test(env.PORT) ? Number(env.PORT) : 3000;
+  const requestedPort = settings.port;
   const page = await startPageServer({ slack, stuut, driver, host: LOOPBACK, port: requestedPort });
 
   const ignored = ['STUUT_API_URL', 'STUUT_API_TOKEN'].filter((name) => (env[name] ?? '') !== '');

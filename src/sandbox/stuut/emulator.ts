@@ -197,6 +197,11 @@ export class StuutEmulator {
     this.#queue.push(...faults);
   }
 
+  /** Drops every queued fault (not the one set with failAlways). */
+  clearFaults(): void {
+    this.#queue = [];
+  }
+
   /** Faults still waiting for a request, in order. */
   pendingFaults(): readonly StuutFault[] {
     return [...this.#queue];

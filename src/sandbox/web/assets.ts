@@ -47,15 +47,17 @@ export const INDEX_HTML: string = `<!doctype html>
     </section>
     <section class="panel-section">
       <h3>Next Stuut request</h3>
+      <p class="panel-note">Queue a fault, then save a contact: each queued fault answers one request, in order.</p>
       <div class="fault-switches">
         <button type="button" class="fault-switch" data-fault="slow" aria-pressed="false">Slow (5 s)</button>
         <button type="button" class="fault-switch" data-fault="429" aria-pressed="false">429</button>
         <button type="button" class="fault-switch" data-fault="500" aria-pressed="false">500</button>
         <button type="button" class="fault-switch" data-fault="503" aria-pressed="false">503</button>
-        <button type="button" class="fault-switch" data-fault="422" aria-pressed="false">422 (phone)</button>
+        <button type="button" class="fault-switch" data-fault="422" aria-pressed="false" title="Stuut refuses the phone field, whatever was changed">422 (phone)</button>
         <button type="button" class="fault-switch" data-fault="reset" aria-pressed="false">Reset connection</button>
       </div>
       <div id="pending-faults" class="pending-faults"></div>
+      <button type="button" id="clear-faults" class="fault-clear">Clear queued faults</button>
     </section>
     <section class="panel-section">
       <h3>Warnings</h3>
@@ -186,8 +188,9 @@ textarea.text-input { resize: vertical; }
 .option-description { font-size: 13px; color: #616061; }
 
 /* Modal --------------------------------------------------------------------------------- */
+/* The overlay leaves the side panel usable, so faults can be queued with the form open. */
 .modal-overlay {
-  position: fixed; inset: 0; background: rgba(0, 0, 0, 0.45);
+  position: fixed; top: 0; left: 0; bottom: 0; right: 520px; background: rgba(0, 0, 0, 0.45);
   display: flex; align-items: center; justify-content: center; z-index: 10; padding: 24px;
 }
 .modal-form { display: contents; }
@@ -218,6 +221,8 @@ textarea.text-input { resize: vertical; }
 #contacts th { background: #f0f0f0; font-weight: 700; white-space: nowrap; }
 #contacts td.mono { font-size: 11px; white-space: nowrap; }
 #contacts td[data-field="phone"] { white-space: nowrap; }
+#contacts td[data-field="names"] { overflow-wrap: normal; min-width: 96px; }
+.fault-clear { margin-top: 8px; border: 0; background: none; color: #1264a3; cursor: pointer; padding: 0; font-size: 12px; }
 #contacts td[data-field="modified_at"] { font-size: 11px; min-width: 80px; }
 .field-key { color: #8d8d8d; font-size: 10px; }
 #contacts tr.changed td { animation: flash 2.5s ease-out; }
@@ -238,5 +243,6 @@ textarea.text-input { resize: vertical; }
 @media (max-width: 900px) {
   #app { grid-template-columns: 1fr; grid-template-rows: minmax(0, 1fr) auto; }
   #side-panel { border-left: 0; border-top: 1px solid #ddd; max-height: 40vh; }
+  .modal-overlay { right: 0; }
 }
 `;

@@ -55,7 +55,9 @@ const ClickBody = z.object({
   messageTs: z.string().optional(),
   viewId: z.string().optional(),
 });
-const FaultBody = z.object({ kind: z.enum(Object.keys(FAULTS) as [string, ...string[]]) });
+const FaultBody = z.object({
+  kind: z.enum(['clear', ...Object.keys(FAULTS)] as [string, ...string[]]),
+});
 
 export interface PageServerOptions {
   slack: SlackEmulator;
@@ -81,7 +83,7 @@ export async function startPageServer(
     const messages = slack.messages.filter((m) => !m.deleted);
     const print = JSON.stringify([
       messages.length,
-      messages.at(-1)?.editedAt,
+      Math.max(0, ...messages.map((m) => m.editedAt ?? 0)),
       slack.warnings.length,
       modal?.id,
       modal?.hash,
@@ -133,7 +135,13 @@ export async function startPageServer(
           }
         }
         try {
+          const warningsBefore = slack.warnings.length;
           const ack = await driver.submitView(viewId, { userId: SANDBOX_USER.id });
+          // Slack ignores an answer it cannot use; the person sees a connection error then.
+          const refused = slack.warnings
+            .slice(warningsBefore)
+            .find((w) => w.startsWith('view_submission'));
+          if (refused) return { ok: false, error: refused, ackMs: Math.round(ack.ms) };
           return { ok: ack.status === 200, ackMs: Math.round(ack.ms) };
         } catch (error) {
           if (error instanceof ClientValidationError)
@@ -160,7 +168,8 @@ export async function startPageServer(
       case '/api/faults': {
         const { kind } = FaultBody.parse(body);
         const entry = FAULTS[kind];
-        if (entry) stuut.failNext(entry.fault);
+        if (kind === 'clear') stuut.clearFaults();
+        else if (entry) stuut.failNext(entry.fault);
         return { ok: true };
       }
       default:
@@ -186,6 +195,9 @@ export async function startPageServer(
       return send(res, 404, 'text/plain', 'Not found');
     }
     if (req.method === 'POST' && url.pathname.startsWith('/api/')) {
+      // Only this page may drive the API: not another site in the same browser (CSRF),
+      // nor a name that resolves here by DNS rebinding.
+      if (!sameOrigin(req, port)) return sendJson(res, 403, { ok: false, error: 'forbidden' });
       try {
         const result = await api(url.pathname, JSON.parse(await readBody(req)) as unknown);
         if (result === undefined) return sendJson(res, 404, { ok: false, error: 'not_found' });
@@ -203,12 +215,13 @@ export async function startPageServer(
     return send(res, 405, 'text/plain', 'Method not allowed');
   }
 
+  let port = 0;
   const server = createServer((req, res) => {
     handle(req, res).catch(() => {
       if (!res.headersSent) send(res, 500, 'text/plain', 'error');
     });
   });
-  const port = await listen(server, options.host, options.port);
+  port = await listen(server, options.host, options.port);
   return { server, url: `http://${options.host}:${port}/` };
 }
 
@@ -227,6 +240,14 @@ async function listen(server: Server, host: string, port: number): Promise<numbe
     return listen(server, host, 0);
   }
   return (server.address() as AddressInfo).port;
+}
+
+function sameOrigin(req: IncomingMessage, port: number): boolean {
+  const hosts = [`127.0.0.1:${port}`, `localhost:${port}`];
+  if (!hosts.includes(req.headers.host ?? '')) return false;
+  const origin = req.headers.origin;
+  if (origin !== undefined && !hosts.some((host) => origin === `http://${host}`)) return false;
+  return (req.headers['content-type'] ?? '').startsWith('application/json');
 }
 
 function describeFault(fault: StuutFault): string {

@@ -729,6 +729,10 @@ function start(): void {
       button.disabled = false;
     });
   }
+  byId('clear-faults').addEventListener('click', async () => {
+    await post('/api/faults', { kind: 'clear' });
+    await poll();
+  });
   document.addEventListener('keydown', (event) => {
     if (event.key === 'Escape' && modalDom) {
       event.preventDefault();
