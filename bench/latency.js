@@ -1,10 +1,8 @@
 // Measures how fast the bot answers Slack, over loopback, with the compiled app (npm run build).
 // Usage: npm run bench [-- <rounds>]. Prints percentiles in milliseconds; no assertions.
 const { loadConfig } = require('../dist/config');
-const { InflightTracker } = require('../dist/inflight');
 const { createLogger } = require('../dist/logger');
-const { createApp } = require('../dist/slack/app');
-const { createStuutClient } = require('../dist/stuut/client');
+const { startBot } = require('../dist/bot');
 const { SlackClientDriver, SlackEmulator } = require('../dist/sandbox/slack');
 const { StuutEmulator, seedContacts } = require('../dist/sandbox/stuut');
 const os = require('node:os');
@@ -42,23 +40,11 @@ async function main() {
     LOG_LEVEL: 'warn',
   });
   const logger = createLogger(config.logLevel);
-  const stuutClient = createStuutClient({
-    baseUrl: config.stuutApiUrl,
-    token: config.stuutApiToken,
-    logger,
-  });
-  const inflight = new InflightTracker();
-  const { app } = createApp(config, {
-    stuut: stuutClient,
-    logger,
-    inflight,
-    isDraining: () => false,
-  });
-  await app.init();
-  const server = await app.start(0);
+  // The same start as production: the project's own HTTP server in front of Bolt.
+  const bot = await startBot(config, logger, { host: '127.0.0.1' });
   const driver = new SlackClientDriver({
     emulator: slack,
-    appUrl: `http://127.0.0.1:${server.address().port}/slack/events`,
+    appUrl: `http://127.0.0.1:${bot.port}/slack/events`,
     signingSecret: 'bench-secret',
   });
 
@@ -90,9 +76,7 @@ async function main() {
   console.log(summary('Save acknowledged (PATCH inside)', submitAck));
   console.log(summary('Save → channel confirmation', toConfirmation));
 
-  await inflight.drain(30_000);
-  await app.stop();
-  await stuutClient.close();
+  await bot.shutdown();
   await Promise.all([slack.close(), stuut.close()]);
 }
 

@@ -1,9 +1,8 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Config } from './config';
 import { InflightTracker, withDeadline } from './inflight';
 import type { Logger } from './logger';
 import { createApp, DEFAULT_TIMING } from './slack/app';
+import { SLACK_EVENTS_PATH, type SlackHttpServer, startSlackHttpServer } from './slack/httpServer';
 import { createStuutClient } from './stuut/client';
 
 /** Slack refused the bot at start; `message` is the one line to print. */
@@ -14,11 +13,18 @@ export class StartupError extends Error {
 export interface RunningBot {
   /** The HTTP port, or null in Socket Mode. */
   port: number | null;
-  /** Stops taking requests, waits (bounded) for in-flight saves; true when all finished. */
+  /**
+   * Drains: /healthz and new Slack requests answer 503 while in-flight saves and their
+   * confirmations finish (bounded by the save budget); then the server closes. Resolves true
+   * when every save finished. Calling it again returns the same promise.
+   */
   shutdown(): Promise<boolean>;
 }
 
-/** Config → Stuut client → Bolt app → started; shared by the real start and the sandbox. */
+/**
+ * Config → Stuut client → Bolt app → the bot's HTTP server in front of Bolt (or Socket Mode);
+ * shared by the real start and the sandbox.
+ */
 export async function startBot(
   config: Config,
   logger: Logger,
@@ -31,7 +37,7 @@ export async function startBot(
   });
   const inflight = new InflightTracker();
   let draining = false;
-  const { app } = createApp(config, { stuut, logger, inflight, isDraining: () => draining });
+  const { app, receiver } = createApp(config, { stuut, logger, inflight });
 
   try {
     await app.init();
@@ -40,14 +46,21 @@ export async function startBot(
     throw new StartupError(describeStartupFailure(error));
   }
 
-  let port: number | null = null;
+  let http: SlackHttpServer | null = null;
   try {
-    if (config.mode === 'http') {
-      const server = (await app.start(
-        options.host ? { port: config.port, host: options.host } : config.port,
-      )) as Server;
-      port = (server.address() as AddressInfo).port;
-      logger.info({ port, mode: 'http', path: '/slack/events' }, `listening on port ${port}`);
+    if (receiver) {
+      // Bolt's receiver never listens itself: our server checks each request, then hands it on.
+      http = await startSlackHttpServer({
+        requestListener: receiver.requestListener,
+        isDraining: () => draining,
+        logger,
+        port: config.port,
+        ...(options.host ? { host: options.host } : {}),
+      });
+      logger.info(
+        { port: http.port, mode: 'http', path: SLACK_EVENTS_PATH },
+        `listening on port ${http.port}`,
+      );
     } else {
       await app.start();
       logger.info({ mode: 'socket' }, 'connected to Slack in Socket Mode');
@@ -62,20 +75,39 @@ export async function startBot(
     );
   }
 
-  return {
-    port,
-    async shutdown() {
-      draining = true;
-      logger.info({ inflight: inflight.size }, 'shutting down: finishing in-flight saves');
-      const drained = await withDeadline(
+  const server = http;
+  let stopped: Promise<boolean> | undefined;
+  const stop = async (): Promise<boolean> => {
+    draining = true;
+    const deadline = Date.now() + DEFAULT_TIMING.saveBudgetMs;
+    logger.info({ inflight: inflight.size }, 'shutting down: finishing in-flight saves');
+    let drained: boolean;
+    if (server) {
+      // Still listening, so /healthz and new Slack requests get 503 while saves finish.
+      drained = await inflight.drain(DEFAULT_TIMING.saveBudgetMs);
+      await server.close();
+      // A submission Bolt was still acknowledging when draining began may have started a save.
+      drained = (await inflight.drain(Math.max(0, deadline - Date.now()))) && drained;
+    } else {
+      // Socket Mode: disconnect first, so Slack sends new events to another instance.
+      const done = await withDeadline(
         Promise.all([
           app.stop().catch(() => undefined),
           inflight.drain(DEFAULT_TIMING.saveBudgetMs),
         ]),
         DEFAULT_TIMING.saveBudgetMs + 1_000,
       );
-      await stuut.close().catch(() => undefined);
-      return drained?.[1] === true;
+      drained = done?.[1] === true;
+    }
+    await stuut.close().catch(() => undefined);
+    return drained;
+  };
+
+  return {
+    port: server?.port ?? null,
+    shutdown() {
+      stopped ??= stop();
+      return stopped;
     },
   };
 }

@@ -21,6 +21,40 @@ const httpUrl = (what: string) =>
       }
     }, `must be an http(s) URL (${what})`);
 
+const USER_ID = /^[UW][A-Z0-9]{2,}$/;
+const USER_GROUP_ID = /^S[A-Z0-9]{2,}$/;
+
+/** Who may update contacts: Slack user ids and user-group ids. */
+export interface ContactEditors {
+  users: string[];
+  groups: string[];
+}
+
+// Ids are not secrets, so a bad entry is named; long ones are cut to keep the line readable.
+const contactEditors = z.string().transform((value, ctx): ContactEditors => {
+  const entries = [...new Set(value.split(/[\s,]+/).filter(Boolean))];
+  const users: string[] = [];
+  const groups: string[] = [];
+  if (entries.length === 0) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'lists no one; leave it unset to let every full member of the workspace edit',
+    });
+  }
+  for (const entry of entries) {
+    if (USER_ID.test(entry)) users.push(entry);
+    else if (USER_GROUP_ID.test(entry)) groups.push(entry);
+    else {
+      const shown = entry.length > 40 ? `${entry.slice(0, 40)}…` : entry;
+      ctx.addIssue({
+        code: 'custom',
+        message: `${JSON.stringify(shown)} is not a Slack user id (U…, W…) or user-group id (S…); copy the id from the profile, not the name`,
+      });
+    }
+  }
+  return { users, groups };
+});
+
 const EnvSchema = z.object({
   SLACK_BOT_TOKEN: optional(z.string().trim().startsWith('xoxb-', 'must be a bot token (xoxb-…)')),
   SLACK_SIGNING_SECRET: optional(z.string().trim().min(1)),
@@ -56,6 +90,7 @@ const EnvSchema = z.object({
       .transform(Number)
       .refine((port) => port <= 65535, 'must be a port number'),
   ),
+  CONTACT_EDITORS: optional(contactEditors),
   LOG_LEVEL: optional(z.enum(LOG_LEVELS, `must be one of ${LOG_LEVELS.join(', ')}`)),
 });
 
@@ -65,6 +100,8 @@ interface CommonConfig {
   stuutApiUrl: string;
   stuutApiToken: string;
   contactUpdatesChannel: string | null;
+  /** Who may update contacts; null: every full member of the installing workspace. */
+  contactEditors: Readonly<ContactEditors> | null;
   defaultPhoneCountry: CountryCode;
   port: number;
   logLevel: (typeof LOG_LEVELS)[number];
@@ -113,6 +150,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     stuutApiUrl: vars.STUUT_API_URL!.replace(/\/+$/, ''),
     stuutApiToken: vars.STUUT_API_TOKEN!,
     contactUpdatesChannel: vars.CONTACT_UPDATES_CHANNEL ?? null,
+    contactEditors: vars.CONTACT_EDITORS ? frozenEditors(vars.CONTACT_EDITORS) : null,
     defaultPhoneCountry: (vars.DEFAULT_PHONE_COUNTRY ?? 'US') as CountryCode,
     port: vars.PORT ?? 3000,
     logLevel: vars.LOG_LEVEL ?? 'info',
@@ -126,6 +164,13 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
 function describe(issue: z.core.$ZodIssue): string {
   if (issue.code === 'invalid_type') return 'must be text';
   return issue.message;
+}
+
+function frozenEditors(editors: ContactEditors): Readonly<ContactEditors> {
+  return Object.freeze({
+    users: Object.freeze([...editors.users]) as string[],
+    groups: Object.freeze([...editors.groups]) as string[],
+  });
 }
 
 function withTrailingSlash(url: string): string {

@@ -1,7 +1,7 @@
 import { type RunningBot, StartupError, startBot } from './bot';
 import { type Config, ConfigError, loadConfig } from './config';
 import { createLogger, type Logger } from './logger';
-import { sandboxDecision, startSandbox } from './sandbox/start';
+import { checkSandboxSettings, type Sandbox, sandboxDecision, startSandbox } from './sandbox/start';
 
 /**
  * The composition root. With Slack credentials it runs the bot against real Slack and Stuut;
@@ -10,8 +10,21 @@ import { sandboxDecision, startSandbox } from './sandbox/start';
 export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const decision = sandboxDecision(env);
   if (decision.kind === 'sandbox') {
-    const logger = createLogger(env.LOG_LEVEL || 'warn');
-    const sandbox = await startSandbox(env, logger);
+    let settings: Config;
+    try {
+      settings = checkSandboxSettings(env);
+    } catch (error) {
+      exitWithConfigErrors(error, null);
+    }
+    const logger = createLogger(settings.logLevel);
+    let sandbox: Sandbox;
+    try {
+      sandbox = await startSandbox(env, logger);
+    } catch (error) {
+      if (!(error instanceof StartupError)) throw error;
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
     process.stdout.write(sandbox.banner);
     handleSignals(logger, () => sandbox.shutdown());
     return;
@@ -21,11 +34,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
   try {
     config = loadConfig(env);
   } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    for (const problem of error.problems) process.stderr.write(`config error: ${problem}\n`);
-    if (decision.refusedSandbox) process.stderr.write(`${decision.refusedSandbox}\n`);
-    process.stderr.write('The bot did not start. See README.md, "Configuration".\n');
-    process.exit(1);
+    exitWithConfigErrors(error, decision.refusedSandbox);
   }
 
   const logger = createLogger(config.logLevel);
@@ -40,6 +49,15 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
   handleSignals(logger, () => bot.shutdown());
 }
 
+/** One line per problem, naming the variable, then exit 1. */
+function exitWithConfigErrors(error: unknown, refusedSandbox: string | null): never {
+  if (!(error instanceof ConfigError)) throw error;
+  for (const problem of error.problems) process.stderr.write(`config error: ${problem}\n`);
+  if (refusedSandbox) process.stderr.write(`${refusedSandbox}\n`);
+  process.stderr.write('The bot did not start. See README.md, "Configuration".\n');
+  process.exit(1);
+}
+
 function handleSignals(logger: Logger, shutdown: () => Promise<boolean>): void {
   let stopping = false;
   const onSignal = async (signal: NodeJS.Signals) => {
@@ -48,9 +66,18 @@ function handleSignals(logger: Logger, shutdown: () => Promise<boolean>): void {
       process.exit(1);
     }
     stopping = true;
-    const drained = await shutdown();
-    logger.info({ signal, drained }, 'stopped');
-    process.exit(0);
+    logger.info({ signal }, 'signal received: draining (send it again to exit at once)');
+    try {
+      const drained = await shutdown();
+      logger.info({ signal, drained }, 'stopped');
+      process.exit(0);
+    } catch (error) {
+      logger.error(
+        { signal, error: error instanceof Error ? error.name : typeof error },
+        'shutdown failed',
+      );
+      process.exit(1);
+    }
   };
   process.on('SIGTERM', (signal) => void onSignal(signal));
   process.on('SIGINT', (signal) => void onSignal(signal));

@@ -64,6 +64,7 @@ describe('valid configurations', () => {
       stuutApiUrl: 'https://api.stuut.example',
       stuutApiToken: STUUT_TOKEN,
       contactUpdatesChannel: null,
+      contactEditors: null,
       defaultPhoneCountry: 'US',
       port: 3000,
       logLevel: 'info',
@@ -276,5 +277,78 @@ describe('secrets stay out of the problem lines', () => {
     const lines = problemsOf(env(HTTP_ENV, changes), values);
     expect(lines.length).toBeGreaterThan(0);
     for (const line of lines) expect(line).not.toMatch(/LEAK/);
+  });
+});
+
+describe('CONTACT_EDITORS', () => {
+  const editors = (value: string | undefined) =>
+    loadConfig(env(HTTP_ENV, { CONTACT_EDITORS: value })).contactEditors;
+
+  test('unset or empty: null, every full member may edit', () => {
+    expect(editors(undefined)).toBeNull();
+    expect(editors('')).toBeNull();
+  });
+
+  test('user ids (U…, W…) and user-group ids (S…), split into users and groups', () => {
+    expect(editors('U0123ABCD,W0456EFGH,S0789IJKL')).toEqual({
+      users: ['U0123ABCD', 'W0456EFGH'],
+      groups: ['S0789IJKL'],
+    });
+  });
+
+  test('whitespace, line breaks, repeats and stray commas are tolerated', () => {
+    expect(editors(' U0ALICE , S0EDITORS,\n U0BOB,, U0ALICE ,')).toEqual({
+      users: ['U0ALICE', 'U0BOB'],
+      groups: ['S0EDITORS'],
+    });
+  });
+
+  test('the lists are frozen with the rest of the configuration', () => {
+    const list = editors('U0ALICE,S0EDITORS');
+    expect(Object.isFrozen(list)).toBe(true);
+    expect(Object.isFrozen(list?.users)).toBe(true);
+    expect(Object.isFrozen(list?.groups)).toBe(true);
+  });
+
+  test.each([
+    ['alice'],
+    ['@alice'],
+    ['<@U0ALICE>'],
+    ['u0alice'],
+    ['C0OPS'],
+    ['#ops'],
+    ['alice@example.com'],
+  ])('%s is refused, named in one line', (entry) => {
+    const lines = problemsOf(env(HTTP_ENV, { CONTACT_EDITORS: `U0ALICE, ${entry}` }));
+    expectOneLineNaming(lines, 'CONTACT_EDITORS');
+    expect(lines[0]).toContain(JSON.stringify(entry));
+    expect(lines[0]).toMatch(/user id \(U…, W…\) or user-group id \(S…\)/);
+  });
+
+  test('each bad entry is its own line', () => {
+    const lines = problemsOf(env(HTTP_ENV, { CONTACT_EDITORS: 'bob,U0ALICE,carol' }));
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^CONTACT_EDITORS: "bob" /);
+    expect(lines[1]).toMatch(/^CONTACT_EDITORS: "carol" /);
+  });
+
+  test('a very long entry is cut in the problem line', () => {
+    const lines = problemsOf(env(HTTP_ENV, { CONTACT_EDITORS: 'x'.repeat(500) }));
+    expectOneLineNaming(lines, 'CONTACT_EDITORS');
+    expect(lines[0]!.length).toBeLessThan(200);
+  });
+
+  test('a value that lists no one is a mistake, not "nobody may edit"', () => {
+    const lines = problemsOf(env(HTTP_ENV, { CONTACT_EDITORS: ' , ,' }));
+    expectOneLineNaming(lines, 'CONTACT_EDITORS');
+    expect(lines[0]).toContain('leave it unset');
+  });
+
+  test('reported together with other problems', () => {
+    const lines = problemsOf(env(HTTP_ENV, { CONTACT_EDITORS: 'bob', STUUT_API_TOKEN: undefined }));
+    expect(lines.map((line) => line.split(':', 1)[0]).sort()).toEqual([
+      'CONTACT_EDITORS',
+      'STUUT_API_TOKEN',
+    ]);
   });
 });

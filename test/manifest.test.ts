@@ -44,7 +44,14 @@ describe('manifest.yml', () => {
     expect(manifest.settings.interactivity.is_enabled).toBe(true);
     expect(manifest.settings.interactivity.request_url).toMatch(/\/slack\/events$/);
     expect(manifest.settings.socket_mode_enabled).toBe(false);
-    expect([...manifest.oauth_config.scopes.bot].sort()).toEqual(['chat:write', 'commands']);
+    expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([
+      'channels:read',
+      'chat:write',
+      'commands',
+      'groups:read',
+      'usergroups:read',
+      'users:read',
+    ]);
   });
 
   test('explains what changes for Socket Mode', () => {

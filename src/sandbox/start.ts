@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { startBot } from '../bot';
+import { StartupError, startBot } from '../bot';
 import { type Config, loadConfig } from '../config';
 import type { Logger } from '../logger';
 import { SlackClientDriver, SlackEmulator } from './slack';
@@ -104,7 +104,17 @@ export async function startSandbox(env: NodeJS.ProcessEnv, logger: Logger): Prom
     signingSecret,
   });
   const requestedPort = settings.port;
-  const page = await startPageServer({ slack, stuut, driver, host: LOOPBACK, port: requestedPort });
+  let page: Awaited<ReturnType<typeof startPageServer>>;
+  try {
+    page = await startPageServer({ slack, stuut, driver, host: LOOPBACK, port: requestedPort });
+  } catch (error) {
+    await bot.shutdown();
+    await Promise.all([slack.close(), stuut.close()]);
+    const code = (error as { code?: unknown }).code;
+    throw new StartupError(
+      `startup error: the sandbox page could not listen on port ${requestedPort} (${typeof code === 'string' ? code : 'error'}). Choose another PORT.`,
+    );
+  }
 
   const ignored = ['STUUT_API_URL', 'STUUT_API_TOKEN'].filter((name) => (env[name] ?? '') !== '');
   const lines = [

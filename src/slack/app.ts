@@ -1,18 +1,17 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, HTTPReceiver } from '@slack/bolt';
 import type { Config } from '../config';
 import type { InflightTracker } from '../inflight';
 import { type Logger, toBoltLogger } from '../logger';
 import type { StuutClient } from '../stuut/client';
+import { createEditorCheck } from './authorization';
 import { slackErrorCode } from './delivery';
+import { SLACK_EVENTS_PATH } from './httpServer';
 import { registerListeners } from './listeners';
 
 export interface AppDeps {
   stuut: StuutClient;
   logger: Logger;
   inflight: InflightTracker;
-  /** Set while shutting down, so the health check tells a load balancer to stop sending. */
-  isDraining: () => boolean;
   now?: () => Date;
   /** Overrides for tests; the defaults are the documented budget. */
   timing?: Partial<SaveTiming>;
@@ -34,7 +33,10 @@ export const DEFAULT_TIMING: SaveTiming = {
 
 export interface BuiltApp {
   app: App;
-  /** The HTTP receiver in HTTP mode; null in Socket Mode. */
+  /**
+   * The HTTP receiver in HTTP mode; null in Socket Mode. It is never started itself: the bot's
+   * own server (httpServer.ts) checks each request first and then calls its requestListener.
+   */
   receiver: HTTPReceiver | null;
 }
 
@@ -53,19 +55,8 @@ export function createApp(config: Config, deps: AppDeps): BuiltApp {
     config.mode === 'http'
       ? new HTTPReceiver({
           signingSecret: config.signingSecret,
-          endpoints: '/slack/events',
+          endpoints: SLACK_EVENTS_PATH,
           logger: boltLogger,
-          customRoutes: [
-            {
-              path: '/healthz',
-              method: ['GET'],
-              handler: (_req: IncomingMessage, res: ServerResponse) => {
-                const draining = deps.isDraining();
-                res.writeHead(draining ? 503 : 200, { 'content-type': 'text/plain' });
-                res.end(draining ? 'draining' : 'ok');
-              },
-            },
-          ],
         })
       : null;
 
@@ -88,6 +79,11 @@ export function createApp(config: Config, deps: AppDeps): BuiltApp {
     ackWithinMs: timing.ackWithinMs,
     saveBudgetMs: timing.saveBudgetMs,
     now: deps.now ?? (() => new Date()),
+    editors: createEditorCheck({
+      client: app.client,
+      logger: deps.logger,
+      editors: config.contactEditors,
+    }),
   });
 
   app.error(async (error) => {

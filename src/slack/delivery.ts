@@ -17,6 +17,8 @@ export function slackErrorCode(error: unknown): string {
     const data = (error as { data?: { error?: unknown } }).data;
     if (typeof data?.error === 'string') return data.error;
     const code = (error as { code?: unknown }).code;
+    // An HTTP 429 the WebClient refused to wait out (rejectRateLimitedCalls): Slack's own name.
+    if (code === 'slack_webapi_rate_limited_error') return 'ratelimited';
     if (typeof code === 'string') return code;
   }
   return 'unknown_error';

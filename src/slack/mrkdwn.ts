@@ -10,7 +10,8 @@ export function escapeMrkdwn(text: string): string {
 /** A Slack date token: shown in each reader's own time zone, with a plain fallback. */
 export function slackDate(iso: string): string {
   const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) return escapeMrkdwn(iso);
+  // An unreadable date comes from the API, not from the bot: shown as text, and kept short.
+  if (Number.isNaN(ms)) return escapeToFit(iso, 64);
   const seconds = Math.floor(ms / 1000);
   const fallback = new Date(seconds * 1000)
     .toISOString()
@@ -27,10 +28,18 @@ export function channelMention(channelId: string): string {
   return /^[CG][A-Z0-9]+$/.test(channelId) ? `<#${channelId}>` : 'this conversation';
 }
 
-/** Slack text objects hold 1–3000 characters; longer user text is cut with a visible mark. */
+/**
+ * Slack text objects hold 1–3000 characters; longer user text is cut with a visible mark.
+ * The cut never splits one of Slack's entities (`&amp;`, `&lt;`, `&gt;`), so text that was
+ * escaped before the cut still reads right and holds no stray `&`.
+ */
 export function truncate(text: string, max: number): string {
   const chars = [...text];
-  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
+  if (chars.length <= max) return text;
+  const cut = chars.slice(0, max - 1).join('');
+  const split = /&[a-z]{0,4}$/.exec(cut);
+  const entity = split && /^&(?:amp|lt|gt);/.test(text.slice(split.index, split.index + 5));
+  return `${entity ? cut.slice(0, split.index) : cut}…`;
 }
 
 /**

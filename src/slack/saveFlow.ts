@@ -13,6 +13,7 @@ import { withDeadline } from '../inflight';
 import type { Logger } from '../logger';
 import type { StuutClient } from '../stuut/client';
 import { StuutError, StuutHttpError, StuutUnexpectedResponseError } from '../stuut/errors';
+import { type ChannelSharing, channelSharingFor } from './channels';
 import { type Person, slackErrorCode, tellPerson } from './delivery';
 import { confirmationMessage } from './messages/confirmation';
 import {
@@ -34,7 +35,12 @@ export interface SaveFlowDeps {
   /** Everything after Save, the confirmation included, ends within this. */
   saveBudgetMs: number;
   now: () => Date;
+  /** Which channels are shared with another organisation; default: one cache per Slack client. */
+  channels?: ChannelSharing;
 }
+
+/** The longest the confirmation waits to learn whether its channel is shared (then: it is). */
+export const CHANNEL_LOOKUP_MAX_MS = 5_000;
 
 export interface SaveRequest {
   ack: (response?: ViewResponseAction) => Promise<void>;
@@ -101,6 +107,16 @@ export async function saveContact(deps: SaveFlowDeps, request: SaveRequest): Pro
     (contact) => ({ ok: true as const, contact }),
     (error: unknown) => ({ ok: false as const, error: toStuutError(error, logger) }),
   );
+  // Whether the confirmation's channel is shared is asked while Stuut works, so it costs the
+  // confirmation no time. Bounded, never rejects, and "shared" when unknown.
+  const target = confirmationTarget(deps, request);
+  const shared: Promise<boolean> = target
+    ? (deps.channels ?? channelSharingFor(request.client, logger)).isShared(
+        request.client,
+        target,
+        Math.max(0, Math.min(CHANNEL_LOOKUP_MAX_MS, deps.saveBudgetMs / 2)),
+      )
+    : Promise.resolve(false);
 
   const early = await withDeadline(pending, deps.ackWithinMs);
   if (early) await request.ack(acknowledgement(deps, request, early));
@@ -113,7 +129,7 @@ export async function saveContact(deps: SaveFlowDeps, request: SaveRequest): Pro
     (async () => {
       const outcome = early ?? (await pending);
       const shownInModal = early ? true : await showInModal(deps, request, outcome);
-      await afterSave(deps, request, outcome, shownInModal);
+      await afterSave(deps, request, outcome, shownInModal, shared);
       return true;
     })(),
     remaining,
@@ -175,11 +191,17 @@ async function showInModal(
   }
 }
 
+/** Where the confirmation goes: CONTACT_UPDATES_CHANNEL, else where the person started. */
+function confirmationTarget(deps: SaveFlowDeps, request: SaveRequest): string | null {
+  return deps.contactUpdatesChannel ?? request.person.origin.channelId;
+}
+
 async function afterSave(
   deps: SaveFlowDeps,
   request: SaveRequest,
   outcome: Outcome,
   shownInModal: boolean,
+  sharedChannel: Promise<boolean>,
 ): Promise<void> {
   const { logger } = deps;
   const { person, contactId, client } = request;
@@ -211,17 +233,28 @@ async function afterSave(
     'internal contact updated',
   );
 
-  const confirmation = confirmationMessage({
+  const model = {
     contact,
     changes,
     userId: person.userId,
     seenAt: contact.modified_at ?? deps.now().toISOString(),
-  });
-  const target = deps.contactUpdatesChannel ?? person.origin.channelId;
+  };
+  // In full for the person who saved (the modal, ephemeral messages, their DM); the channel
+  // gets it without values when it is shared with another organisation.
+  const confirmation = confirmationMessage(model);
+  const target = confirmationTarget(deps, request);
   let toldPerson = false;
   if (target) {
+    const shared = await sharedChannel;
+    if (shared) {
+      logger.info(
+        { channel: target },
+        'shared channel: the confirmation leaves out contact values',
+      );
+    }
+    const forChannel = shared ? confirmationMessage({ ...model, shared: true }) : confirmation;
     try {
-      await client.chat.postMessage({ channel: target, ...confirmation });
+      await client.chat.postMessage({ channel: target, ...forChannel });
     } catch (error) {
       const code = slackErrorCode(error);
       logger.warn(

@@ -7,7 +7,9 @@ import {
   isValidContactId,
 } from '../domain/contact';
 import type { Logger } from '../logger';
+import { CircuitBreaker, type Refusal } from './circuit';
 import {
+  StuutCircuitOpenError,
   type StuutError,
   StuutHttpError,
   StuutUnavailableError,
@@ -33,6 +35,11 @@ export interface StuutClientOptions {
   /** Everything one update may take, retries and waits included. */
   budgetMs?: number;
   retry?: RetryPolicy;
+  /**
+   * Fails fast after consecutive failures (one per process: give every client its own or
+   * share one on purpose). Default: 5 failures open it for 30 s, on the `now` clock.
+   */
+  circuit?: CircuitBreaker;
   now?: () => number;
   random?: () => number;
   wait?: (ms: number) => Promise<unknown>;
@@ -79,6 +86,7 @@ export function createStuutClient(options: StuutClientOptions): StuutClient {
     now = Date.now,
     random = Math.random,
     wait = sleep,
+    circuit = new CircuitBreaker({ now }),
   } = options;
   const base = options.baseUrl.replace(/\/+$/, '');
   const agent = new Agent({ connect: { timeout: connectTimeoutMs }, keepAliveTimeout: 10_000 });
@@ -121,14 +129,27 @@ export function createStuutClient(options: StuutClientOptions): StuutClient {
       const url = `${base}/v2/internal-contacts/${encodeURIComponent(contactId)}`;
       const body = JSON.stringify(patch);
       const deadline = now() + budgetMs;
+      let lastError: StuutError | undefined;
 
       for (let attemptNo = 1; ; attemptNo++) {
-        const result = await attempt(url, body, deadline - now());
-        const outcome = interpret(result, attemptNo);
-        if (outcome.done) {
-          if (outcome.error) throw outcome.error;
-          return outcome.contact;
+        // An open circuit refuses before any request is made, and is never retried.
+        const admission = circuit.admit();
+        if (!admission.allowed) {
+          logger.info(
+            { contactId, failures: admission.failures, attemptsMade: attemptNo - 1 },
+            'stuut circuit open: request not sent',
+          );
+          throw circuitError(admission, attemptNo - 1, lastError);
         }
+        const result = await attempt(url, body, deadline - now());
+        record(result, admission.probe);
+        const outcome = interpret(result, attemptNo);
+        if (outcome.done && !outcome.error) return outcome.contact;
+        lastError = outcome.error;
+        // This failure opened the circuit (or another request's did meanwhile): no retry into it.
+        const refusal = circuit.refusal();
+        if (refusal) throw circuitError(refusal, attemptNo, outcome.error);
+        if (outcome.done) throw outcome.error;
         const remaining = deadline - now();
         const retryAfterSeconds =
           result.kind === 'answer' ? parseRetryAfter(result.retryAfter, now()) : null;
@@ -157,6 +178,41 @@ export function createStuutClient(options: StuutClientOptions): StuutClient {
       await agent.close();
     },
   };
+
+  /** Transport failures and 5xx answers count against Stuut; any other answer shows it works. */
+  function record(result: Attempt, probe: boolean): void {
+    const failed = result.kind === 'transport' || result.status >= 500;
+    const transition = failed ? circuit.recordFailure() : circuit.recordSuccess();
+    if (transition === 'opened') {
+      logger.warn(
+        { failures: circuit.failures, openMs: circuit.openMs },
+        'stuut circuit opened: failing fast',
+      );
+    } else if (transition === 'reopened') {
+      logger.warn(
+        { failures: circuit.failures, openMs: circuit.openMs, probe },
+        'stuut circuit opened again: the probe failed',
+      );
+    } else if (transition === 'closed') {
+      logger.info({ probe }, 'stuut circuit closed: Stuut answers again');
+    }
+  }
+
+  function circuitError(
+    refusal: Refusal,
+    attemptsMade: number,
+    cause: StuutError | undefined,
+  ): StuutCircuitOpenError {
+    return new StuutCircuitOpenError(
+      refusal.failures,
+      new Date(refusal.retryAt),
+      Math.ceil(circuit.openMs / 1000),
+      attemptsMade,
+      refusal.probing,
+      Math.max(0, Math.ceil((refusal.retryAt - now()) / 1000)),
+      cause ? { cause } : undefined,
+    );
+  }
 
   function interpret(
     result: Attempt,

@@ -86,3 +86,46 @@ export class StuutUnexpectedResponseError extends StuutError {
     return 'Stuut answered in a way the bot does not understand, so it cannot confirm the change. Check the contact in Stuut before trying again.';
   }
 }
+
+/**
+ * The circuit breaker refused to send: Stuut failed `failures` times in a row. Nothing was
+ * sent by this refusal; `attempts` counts requests this save had already made before it.
+ */
+export class StuutCircuitOpenError extends StuutError {
+  override readonly name = 'StuutCircuitOpenError';
+  constructor(
+    readonly failures: number,
+    /** When a request may go to Stuut again. */
+    readonly retryAt: Date,
+    /** How long the breaker pauses requests after it opens, in seconds. */
+    readonly pauseSeconds: number,
+    /** Requests this save made before the breaker stopped it (0: none was sent). */
+    readonly attempts: number,
+    /** True while one other request is probing whether Stuut is back. */
+    readonly probing: boolean,
+    /** Seconds from now until `retryAt`, rounded up. */
+    readonly retryInSeconds: number,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `Stuut circuit open after ${failures} consecutive failures; retry after ${retryAt.toISOString()}`,
+      options,
+    );
+  }
+
+  get userMessage(): string {
+    const failed = `Stuut has failed ${this.failures} times in a row`;
+    if (this.probing) {
+      return `${failed}, and the bot is checking with one request whether it is back. Nothing was sent, so nothing was saved. Try again in a few seconds.`;
+    }
+    const when = `Try again after ${clockTime(this.retryAt)} UTC (in ${this.retryInSeconds} s)`;
+    return this.attempts === 0
+      ? `${failed}, so the bot stops sending to it for ${this.pauseSeconds} s instead of making each of you wait. Nothing was sent, so nothing was saved. ${when}.`
+      : `${failed}, this save included, so the bot stopped retrying and stops sending to Stuut for ${this.pauseSeconds} s. The change may not have been saved. ${when}; sending it twice is safe.`;
+  }
+}
+
+/** HH:MM:SS in UTC: the server's clock says nothing about the reader's time zone. */
+function clockTime(date: Date): string {
+  return date.toISOString().slice(11, 19);
+}

@@ -1,5 +1,5 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { loadConfig } from '../../src/config';
 import { InflightTracker } from '../../src/inflight';
@@ -7,7 +7,8 @@ import { createLogger } from '../../src/logger';
 import { SlackClientDriver, SlackEmulator } from '../../src/sandbox/slack';
 import { StuutEmulator, seedContacts } from '../../src/sandbox/stuut';
 import { createApp, type SaveTiming } from '../../src/slack/app';
-import { createStuutClient } from '../../src/stuut/client';
+import { startSlackHttpServer } from '../../src/slack/httpServer';
+import { createStuutClient, type StuutClientOptions } from '../../src/stuut/client';
 
 export const SECRETS = {
   botToken: 'xoxb-e2e-bot-token-0001',
@@ -19,6 +20,12 @@ export interface HarnessOptions {
   contactUpdatesChannel?: string;
   timing?: Partial<SaveTiming>;
   logLevel?: string;
+  /** CONTACT_EDITORS: who may edit; unset lets every full member. */
+  contactEditors?: string;
+  /** The bot's clock for the request-timestamp check (Bolt's own check uses the real clock). */
+  now?: () => number;
+  /** Stuut client overrides (timeouts, budget, jitter, breaker, another base URL) for fault tests. */
+  stuutClient?: Partial<Omit<StuutClientOptions, 'token' | 'logger'>>;
 }
 
 /** Captures every JSON log line the app writes. */
@@ -49,6 +56,7 @@ export async function startHarness(options: HarnessOptions = {}) {
     STUUT_API_URL: stuut.baseUrl,
     STUUT_API_TOKEN: SECRETS.stuutToken,
     CONTACT_UPDATES_CHANNEL: options.contactUpdatesChannel,
+    CONTACT_EDITORS: options.contactEditors,
     PORT: '0',
     LOG_LEVEL: options.logLevel ?? 'info',
   });
@@ -58,20 +66,28 @@ export async function startHarness(options: HarnessOptions = {}) {
     baseUrl: config.stuutApiUrl,
     token: config.stuutApiToken,
     logger,
+    ...options.stuutClient,
   });
   const inflight = new InflightTracker();
   let draining = false;
-  const { app } = createApp(config, {
+  const { app, receiver } = createApp(config, {
     stuut: stuutClient,
     logger,
     inflight,
-    isDraining: () => draining,
     ...(options.timing ? { timing: options.timing } : {}),
   });
+  if (!receiver) throw new Error('the harness runs the app in HTTP mode');
   await app.init();
-  const server = (await app.start(0)) as Server;
-  const { port } = server.address() as AddressInfo;
-  const baseUrl = `http://127.0.0.1:${port}`;
+  // The production server path (see startBot): our checks in front of Bolt's request listener.
+  const server = await startSlackHttpServer({
+    requestListener: receiver.requestListener,
+    isDraining: () => draining,
+    logger,
+    port: 0,
+    host: '127.0.0.1',
+    ...(options.now ? { now: options.now } : {}),
+  });
+  const baseUrl = `http://127.0.0.1:${server.port}`;
   const driver = new SlackClientDriver({
     emulator: slack,
     appUrl: `${baseUrl}/slack/events`,
@@ -92,9 +108,17 @@ export async function startHarness(options: HarnessOptions = {}) {
     settle: () => inflight.drain(30_000),
     async close() {
       await inflight.drain(30_000);
-      await app.stop();
+      await server.close();
       await stuutClient.close();
       await Promise.all([slack.close(), stuut.close()]);
+      // Whatever a test checks itself, no line the app logged may hold a secret
+      // (test/e2e/logs.test.ts checks personal data and more, on a representative run).
+      const leaked = Object.entries(SECRETS).filter(([, secret]) =>
+        logs.lines.some((line) => line.includes(secret)),
+      );
+      if (leaked.length > 0) {
+        throw new Error(`the app logged a secret: ${leaked.map(([name]) => name).join(', ')}`);
+      }
     },
   };
 }
@@ -112,4 +136,42 @@ export async function waitFor<T>(
     if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/** The compiled entry point, as `npm start` runs it; `npm run build` makes it. */
+export const MAIN = join(__dirname, '..', '..', 'dist', 'main.js');
+
+export interface SpawnedBot {
+  child: ChildProcess;
+  stdout: string[];
+  stderr: string[];
+  /** The exit code, or null when a signal ended the process. */
+  exit: Promise<number | null>;
+}
+
+/** Runs the compiled bot exactly as `npm start` does, with only the given environment. */
+export function spawnBot(env: Record<string, string>): SpawnedBot {
+  const child = spawn(process.execPath, [MAIN], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  child.stdout?.on('data', (chunk: Buffer) =>
+    stdout.push(...chunk.toString().split('\n').filter(Boolean)),
+  );
+  child.stderr?.on('data', (chunk: Buffer) =>
+    stderr.push(...chunk.toString().split('\n').filter(Boolean)),
+  );
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, stdout, stderr, exit };
+}
+
+/** The port a spawned bot reports in its "listening on port N" line. */
+export function listeningPort(bot: SpawnedBot): Promise<string> {
+  return waitFor(
+    () => bot.stdout.map((line) => /listening on port (\d+)/.exec(line)?.[1]).find(Boolean),
+    'the bot to listen',
+    10_000,
+  );
 }

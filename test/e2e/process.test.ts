@@ -1,36 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { SlackClientDriver, SlackEmulator } from '../../src/sandbox/slack';
 import { StuutEmulator, seedContacts } from '../../src/sandbox/stuut';
-import { SECRETS, waitFor } from './harness';
-
-const MAIN = join(__dirname, '..', '..', 'dist', 'main.js');
-
-interface Started {
-  child: ChildProcess;
-  stdout: string[];
-  stderr: string[];
-  exit: Promise<number | null>;
-}
-
-/** Runs the compiled bot exactly as `npm start` does, with only the given environment. */
-function startBot(env: Record<string, string>): Started {
-  const child = spawn(process.execPath, [MAIN], {
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  child.stdout?.on('data', (chunk: Buffer) =>
-    stdout.push(...chunk.toString().split('\n').filter(Boolean)),
-  );
-  child.stderr?.on('data', (chunk: Buffer) =>
-    stderr.push(...chunk.toString().split('\n').filter(Boolean)),
-  );
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, stdout, stderr, exit };
-}
+import { listeningPort, MAIN, SECRETS, spawnBot as startBot, waitFor } from './harness';
 
 beforeAll(() => {
   if (!existsSync(MAIN))
@@ -59,11 +30,7 @@ describe('the compiled bot, started as `npm start` starts it', () => {
 
   test('serves the whole flow, then exits 0 on SIGTERM', async () => {
     const bot = startBot(env());
-    const listening = await waitFor(
-      () => bot.stdout.map((line) => /listening on port (\d+)/.exec(line)?.[1]).find(Boolean),
-      'the bot to listen',
-      10_000,
-    );
+    const listening = await listeningPort(bot);
     const base = `http://127.0.0.1:${listening}`;
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
 
@@ -108,32 +75,6 @@ describe('the compiled bot, started as `npm start` starts it', () => {
 
     bot.child.kill('SIGTERM');
     expect(await bot.exit).toBe(0);
-  });
-
-  test('SIGTERM during a save lets it and its confirmation finish, then exits 0', async () => {
-    const bot = startBot(env());
-    const port = await waitFor(
-      () => bot.stdout.map((line) => /listening on port (\d+)/.exec(line)?.[1]).find(Boolean),
-      'the bot to listen',
-      10_000,
-    );
-    const driver = new SlackClientDriver({
-      emulator: slack,
-      appUrl: `http://127.0.0.1:${port}/slack/events`,
-      signingSecret: SECRETS.signingSecret,
-    });
-    await driver.slashCommand({ text: 'update ic_5Hb1cY8f', channelId: 'C0OPS' });
-    const view = await waitFor(() => slack.openViews()[0], 'views.open');
-    stuut.failNext({ kind: 'delay', ms: 3_000 });
-    slack.typeInto(view.id, 'job_title', 'Head of Renewals');
-    const ack = await driver.submitView(view.id);
-    expect(ack.json).toMatchObject({ view: { callback_id: 'contact_update_saving' } });
-
-    bot.child.kill('SIGTERM');
-    expect(await bot.exit).toBe(0);
-    expect(stuut.contact('ic_5Hb1cY8f')?.job_title).toBe('Head of Renewals');
-    expect(slack.messages.filter((m) => m.kind === 'channel')).toHaveLength(1);
-    expect(slack.getView(view.id)?.callback_id).toBe('contact_update_result');
   });
 
   test('a bot token Slack refuses is one clear line and a non-zero exit', async () => {

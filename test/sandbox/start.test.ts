@@ -99,3 +99,14 @@ describe('npm start without Slack credentials', () => {
     expect(bot.out()).not.toContain('SANDBOX');
   });
 });
+
+test.each([
+  ['PORT=99999', { PORT: '99999' }, 'PORT'],
+  ['DEFAULT_PHONE_COUNTRY=XX', { DEFAULT_PHONE_COUNTRY: 'XX' }, 'DEFAULT_PHONE_COUNTRY'],
+  ['LOG_LEVEL=verbose', { LOG_LEVEL: 'verbose' }, 'LOG_LEVEL'],
+])('a bad sandbox setting (%s) is one line naming it, and exit 1', async (_label, env, name) => {
+  const bot = run(env);
+  expect(await bot.exit).toBe(1);
+  expect(bot.err()).toMatch(new RegExp(`^config error: ${name}:`, 'm'));
+  expect(bot.err()).not.toMatch(/\n\s+at /);
+});

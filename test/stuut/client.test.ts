@@ -3,12 +3,14 @@ import { inspect } from 'node:util';
 import type { ContactPatch } from '../../src/domain/contact';
 import { createLogger } from '../../src/logger';
 import { type StuutContact, StuutEmulator } from '../../src/sandbox/stuut';
+import { CircuitBreaker } from '../../src/stuut/circuit';
 import {
   createStuutClient,
   type StuutClient,
   type StuutClientOptions,
 } from '../../src/stuut/client';
 import {
+  StuutCircuitOpenError,
   StuutError,
   StuutHttpError,
   StuutUnavailableError,
@@ -417,6 +419,8 @@ describe('full jitter', () => {
     const { client, waits } = makeClient({
       random: () => 0.999,
       retry: { maxAttempts: 6, baseDelayMs: 100, maxDelayMs: 300 },
+      // Six failures in a row would open the default breaker at the fifth.
+      circuit: new CircuitBreaker({ failureThreshold: 10 }),
     });
     await failure(client);
     expect(waits).toEqual([99, 199, 299, 299, 299]);
@@ -575,6 +579,189 @@ describe('bad bodies', () => {
   });
 });
 
+describe('circuit breaker', () => {
+  /** A client on a fake clock that only the test advances, with its breaker at hand. */
+  function clientOnClock(options: Partial<StuutClientOptions> = {}) {
+    let clock = NOW.getTime();
+    const now = () => clock;
+    const circuit = new CircuitBreaker({ now });
+    const made = makeClient({ now, circuit, random: () => 0, ...options });
+    return {
+      ...made,
+      circuit,
+      advance(ms: number) {
+        clock += ms;
+      },
+    };
+  }
+
+  test('5 failing attempts open it; then an update fails fast, sends nothing, and is not retried', async () => {
+    em.failAlways({ kind: 'status', status: 503 });
+    const { client, circuit, waits } = clientOnClock();
+
+    // The first save: 4 attempts, 4 failures, still closed.
+    const first = await failure(client);
+    expect(first).toBeInstanceOf(StuutHttpError);
+    expect(em.patchCount()).toBe(4);
+    expect(circuit.state).toBe('closed');
+
+    // The second save's first attempt is the 5th failure: it opens, and the save stops there.
+    const second = (await failure(client)) as StuutCircuitOpenError;
+    expect(second).toBeInstanceOf(StuutCircuitOpenError);
+    expect(second).toMatchObject({ failures: 5, attempts: 1, probing: false });
+    expect(second.cause).toBeInstanceOf(StuutHttpError);
+    expect(second.userMessage).toContain('may not have been saved');
+    expect(em.patchCount()).toBe(5);
+    expect(circuit.state).toBe('open');
+
+    // Every further save is refused before any request, with no wait and no retry.
+    const waitsBefore = waits.length;
+    for (let i = 0; i < 3; i++) {
+      const refused = (await failure(client)) as StuutCircuitOpenError;
+      expect(refused).toBeInstanceOf(StuutCircuitOpenError);
+      expect(refused).toMatchObject({ failures: 5, attempts: 0, retryInSeconds: 30 });
+      expect(refused.retryAt.toISOString()).toBe('2025-03-14T09:27:23.000Z');
+      expect(refused.userMessage).toBe(
+        'Stuut has failed 5 times in a row, so the bot stops sending to it for 30 s instead of making each of you wait. Nothing was sent, so nothing was saved. Try again after 09:27:23 UTC (in 30 s).',
+      );
+    }
+    expect(em.patchCount()).toBe(5);
+    expect(waits).toHaveLength(waitsBefore);
+    const opened = logLines.filter((line) => line.includes('stuut circuit opened'));
+    expect(opened).toHaveLength(1);
+  });
+
+  test('transport failures count: connection refused 4 times, then once more opens it', async () => {
+    const port = await closedPort();
+    const { client, circuit } = clientOnClock({ baseUrl: `http://127.0.0.1:${port}` });
+    expect(await failure(client)).toMatchObject({ reason: 'connect', attempts: 4 });
+    expect(circuit.failures).toBe(4);
+    expect(await failure(client)).toMatchObject({ name: 'StuutCircuitOpenError', attempts: 1 });
+    expect(await failure(client)).toMatchObject({ name: 'StuutCircuitOpenError', attempts: 0 });
+  });
+
+  test('4xx answers do not count and end a run: 4 × 500, a 404, 4 × 500 leave it closed', async () => {
+    const { client, circuit } = clientOnClock();
+    for (let i = 0; i < 4; i++) em.failNext({ kind: 'status', status: 500 });
+    for (let i = 0; i < 4; i++) await failure(client);
+    await failure(client, 'ic_doesNotExist');
+    for (let i = 0; i < 4; i++) em.failNext({ kind: 'status', status: 500 });
+    for (let i = 0; i < 4; i++) await failure(client);
+    expect(circuit.state).toBe('closed');
+    expect(em.patchCount()).toBe(9);
+    const contact = await client.updateInternalContact(PRIYA, { job_title: 'Still closed' });
+    expect(contact.job_title).toBe('Still closed');
+  });
+
+  test.each([400, 401, 403, 404, 409, 422, 429])(
+    'a run of %i answers never opens it',
+    async (status) => {
+      em.failAlways({ kind: 'status', status });
+      const { client, circuit } = clientOnClock({ budgetMs: 60_000 });
+      for (let i = 0; i < 6; i++) await failure(client);
+      expect(circuit.state).toBe('closed');
+      expect(em.patchCount()).toBe(status === 429 ? 24 : 6);
+    },
+  );
+
+  test('after 30 s exactly one request probes; a success closes it', async () => {
+    for (let i = 0; i < 5; i++) em.failNext({ kind: 'status', status: 500 });
+    const { client, circuit, advance } = clientOnClock();
+    for (let i = 0; i < 5; i++) await failure(client);
+    expect(circuit.state).toBe('open');
+    expect(em.patchCount()).toBe(5);
+
+    advance(30_000);
+    em.failNext({ kind: 'delay', ms: 300 });
+    const probe = client.updateInternalContact(PRIYA, { job_title: 'Probe' });
+    // While the probe is out, others are refused without a request.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const meanwhile = (await failure(client)) as StuutCircuitOpenError;
+    expect(meanwhile).toMatchObject({ probing: true, attempts: 0 });
+    expect((await probe).job_title).toBe('Probe');
+    expect(em.patchCount()).toBe(6);
+    expect(circuit.state).toBe('closed');
+
+    const after = await client.updateInternalContact(PRIYA, { job_title: 'Closed again' });
+    expect(after.job_title).toBe('Closed again');
+    expect(em.patchCount()).toBe(7);
+  });
+
+  test('a failed probe is one request, not retried, and opens it for another 30 s', async () => {
+    em.failAlways({ kind: 'status', status: 503 });
+    const { client, circuit, advance, waits } = clientOnClock();
+    await failure(client);
+    await failure(client);
+    expect(em.patchCount()).toBe(5);
+
+    advance(29_999);
+    expect((await failure(client)) as StuutCircuitOpenError).toMatchObject({ attempts: 0 });
+    expect(em.patchCount()).toBe(5);
+
+    advance(1);
+    const waitsBefore = waits.length;
+    const probe = (await failure(client)) as StuutCircuitOpenError;
+    expect(probe).toBeInstanceOf(StuutCircuitOpenError);
+    expect(probe).toMatchObject({ attempts: 1, failures: 6, retryInSeconds: 30 });
+    expect(em.patchCount()).toBe(6);
+    expect(waits).toHaveLength(waitsBefore);
+    expect(circuit.state).toBe('open');
+
+    advance(29_999);
+    await failure(client);
+    expect(em.patchCount()).toBe(6);
+    advance(1);
+    em.failAlways(undefined);
+    const healed = await client.updateInternalContact(PRIYA, { job_title: 'Healed' });
+    expect(healed.job_title).toBe('Healed');
+    expect(em.patchCount()).toBe(7);
+  });
+
+  test('each client has its own breaker by default', async () => {
+    em.failAlways({ kind: 'status', status: 503 });
+    const { client: a } = makeClient({ random: () => 0 });
+    await failure(a);
+    await failure(a);
+    expect(await failure(a)).toBeInstanceOf(StuutCircuitOpenError);
+    em.failAlways(undefined);
+    const { client: b } = makeClient();
+    const contact = await b.updateInternalContact(PRIYA, { job_title: 'Other process' });
+    expect(contact.job_title).toBe('Other process');
+  });
+});
+
+describe('attempt counts are pinned', () => {
+  test.each([
+    [502, 4],
+    [503, 4],
+    [504, 4],
+    [429, 4],
+    [500, 1],
+    [501, 1],
+  ])('%i for good: %i attempts, never more', async (status, attempts) => {
+    em.failAlways({ kind: 'status', status });
+    const { client } = makeClient({ random: () => 0 });
+    await failure(client);
+    expect(em.patchCount()).toBe(attempts);
+  });
+
+  test('without the budget a 15 s Retry-After would be waited out: the default budget stops it', async () => {
+    // With an unbounded budget the same answer is waited out, so this test pins the budget.
+    em.failNext({ kind: 'status', status: 429, headers: { 'Retry-After': '15' } });
+    const bounded = makeClient();
+    const error = (await failure(bounded.client)) as StuutHttpError;
+    expect(error.status).toBe(429);
+    expect(bounded.waits).toEqual([]);
+    expect(em.patchCount()).toBe(1);
+
+    em.failNext({ kind: 'status', status: 429, headers: { 'Retry-After': '15' } });
+    const unbounded = makeClient({ budgetMs: 60_000 });
+    const saved = await unbounded.client.updateInternalContact(PRIYA, { job_title: 'Waited' });
+    expect(saved.job_title).toBe('Waited');
+    expect(unbounded.waits).toEqual([15_000]);
+  });
+});
+
 describe('messages', () => {
   test('every error kind has a non-empty user message without the token', () => {
     const errors: StuutError[] = [
@@ -587,6 +774,9 @@ describe('messages', () => {
         (reason) => new StuutUnavailableError(reason, 2, { cause: new Error('boom') }),
       ),
       new StuutUnexpectedResponseError(200, 'unexpected fields: email'),
+      new StuutCircuitOpenError(5, NOW, 30, 0, false, 30),
+      new StuutCircuitOpenError(6, NOW, 30, 1, false, 30, { cause: new Error('boom') }),
+      new StuutCircuitOpenError(5, NOW, 30, 0, true, 5),
     ];
     for (const error of errors) expectNoToken(error);
   });

@@ -17,6 +17,7 @@ export type PostTarget = { ok: true; id: string; kind: MessageKind } | { ok: fal
 export class Directory {
   private readonly channels = new Map<string, ChannelConfig>();
   private readonly users = new Map<string, Partial<UserConfig>>();
+  private readonly userGroups = new Map<string, string[]>();
 
   constructor(
     private readonly teamId: string,
@@ -30,6 +31,17 @@ export class Directory {
 
   setUser(id: string, config: Partial<UserConfig>): void {
     this.users.set(id, { ...this.users.get(id), ...config });
+  }
+
+  /** A user group (S…) and its members; groups nobody configured do not exist. */
+  setUserGroup(id: string, members: readonly string[]): void {
+    this.userGroups.set(id, [...members]);
+  }
+
+  /** The members of a user group, or undefined when there is no such group. */
+  userGroupMembers(id: string): string[] | undefined {
+    const members = this.userGroups.get(id);
+    return members && [...members];
   }
 
   channel(id: string): ResolvedChannel {

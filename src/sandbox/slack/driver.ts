@@ -228,7 +228,9 @@ export class SlackClientDriver {
   }
 
   private payloadUser(userId: string): PayloadUser {
-    return { id: userId, name: this.emulator.user(userId).name };
+    const { name, teamId } = this.emulator.user(userId);
+    // Interactivity names the person's own team, which differs for people from other organisations.
+    return { id: userId, name, ...(teamId === this.emulator.teamId ? {} : { teamId }) };
   }
 
   private actionTs(): string {

@@ -166,6 +166,7 @@ export class SlackEmulator {
       'chat.postEphemeral': (a) => this.chatPostEphemeral(a),
       'chat.update': (a) => this.chatUpdate(a),
       'users.info': (a) => this.usersInfo(a),
+      'usergroups.users.list': (a) => this.usergroupsUsersList(a),
       'conversations.info': (a) => this.conversationsInfo(a),
     };
     this.server = createServer((req, res) => {
@@ -225,6 +226,11 @@ export class SlackEmulator {
 
   setUser(id: string, config: Partial<UserConfig>): void {
     this.directory.setUser(id, config);
+  }
+
+  /** Creates or replaces a user group (S…) with exactly these members. */
+  setUserGroup(id: string, members: readonly string[]): void {
+    this.directory.setUserGroup(id, members);
   }
 
   channelName(id: string): string {
@@ -609,6 +615,13 @@ export class SlackEmulator {
         profile: { real_name: user.realName, display_name: user.name },
       },
     };
+  }
+
+  private usergroupsUsersList(args: JsonObject): Answer {
+    const id = optionalString(args.usergroup);
+    if (!id) return invalidArguments(['missing required field: usergroup']);
+    const members = this.directory.userGroupMembers(id);
+    return members ? { ok: true, users: members } : fail('no_such_subteam');
   }
 
   private conversationsInfo(args: JsonObject): Answer {

@@ -14,6 +14,8 @@ export interface WorkspaceIds {
 export interface PayloadUser {
   id: string;
   name: string;
+  /** The person's own team when it is not the workspace's: someone from a shared channel. */
+  teamId?: string;
 }
 
 /** The `message` object Slack returns from chat.postMessage and sends in block_actions. */
@@ -82,7 +84,7 @@ export function interactivityBody(payload: JsonObject): string {
 }
 
 function payloadUser(user: PayloadUser, teamId: string): JsonObject {
-  return { id: user.id, username: user.name, name: user.name, team_id: teamId };
+  return { id: user.id, username: user.name, name: user.name, team_id: user.teamId ?? teamId };
 }
 
 function common(ids: WorkspaceIds, user: PayloadUser, type: string): JsonObject {

@@ -3,6 +3,7 @@ import type { CountryCode } from 'libphonenumber-js/max';
 import type { InflightTracker } from '../../inflight';
 import type { Logger } from '../../logger';
 import type { StuutClient } from '../../stuut/client';
+import type { EditorCheck } from '../authorization';
 import { ACTION_ID, CALLBACK_ID } from '../ids';
 import { editFormFromButton, makeOpenFormButton, reopenFormFromButton } from './actions/openForm';
 import { makeContactCommand } from './commands/contact';
@@ -17,11 +18,16 @@ export interface ListenerDeps {
   ackWithinMs: number;
   saveBudgetMs: number;
   now: () => Date;
+  /** Who may edit: asked before any form opens and before any save. */
+  editors: EditorCheck;
 }
 
 /** Every listener the bot has, in one place: a command, a form, two buttons. */
 export function registerListeners(app: App, deps: ListenerDeps): void {
-  app.command('/contact', makeContactCommand({ config: deps, logger: deps.logger }));
+  app.command(
+    '/contact',
+    makeContactCommand({ config: deps, logger: deps.logger, editors: deps.editors }),
+  );
   app.view(CALLBACK_ID.contactForm, makeContactSubmit(deps));
   app.action(ACTION_ID.editContact, makeOpenFormButton(deps, editFormFromButton));
   app.action(ACTION_ID.reopenForm, makeOpenFormButton(deps, reopenFormFromButton));

@@ -18,10 +18,17 @@ export interface ConfirmationModel {
   userId: string;
   /** When Stuut returned these values (its modified_at, else the time of the answer). */
   seenAt: string;
+  /**
+   * The channel is shared with another organisation (Slack Connect): the message names the
+   * contact and the changed fields only. No value, hence no email or phone number, appears
+   * in the text, the blocks or the Edit button (which then carries only the id).
+   */
+  shared?: boolean;
 }
 
 /** The channel message after a save: who changed what, and the contact as Stuut now has it. */
 export function confirmationMessage(model: ConfirmationModel): SlackMessage {
+  if (model.shared) return sharedConfirmationMessage(model);
   const { contact, changes, userId, seenAt } = model;
   const name = escapeMrkdwn(truncate(contactDisplayName(contact), 200));
   const changedList = changes.map((change) => FIELD_LABELS[change.field].toLowerCase()).join(', ');
@@ -63,6 +70,78 @@ export function confirmationMessage(model: ConfirmationModel): SlackMessage {
               contactId: contact.id,
               baseline: { values: valuesOf(contact), seenAt },
             }),
+          },
+        ],
+      },
+    ],
+  };
+}
+
+/** Text that could be an email address or a phone number: never shown in a shared channel. */
+const CONTACT_DATA_SHAPE = /@|\d(?:[\s().\-/]*\d){5,}/;
+
+/**
+ * The contact's name for a shared channel, as mrkdwn (`plain` for the fallback, `bold` for
+ * the blocks); the id when there is no name, or the name looks like an email or a number.
+ */
+function sharedDisplayName(contact: InternalContact): { plain: string; bold: string } {
+  const parts = [contact.given_name, contact.family_name].filter(Boolean).join(' ');
+  const name = contact.name || parts;
+  if (name && !CONTACT_DATA_SHAPE.test(name)) {
+    const escaped = escapeMrkdwn(truncate(name, 200));
+    return { plain: escaped, bold: `*${escaped}*` };
+  }
+  const id = `contact \`${escapeMrkdwn(contact.id)}\``;
+  return { plain: id, bold: id };
+}
+
+/** The confirmation for a channel shared with another organisation: who changed which fields. */
+function sharedConfirmationMessage(model: ConfirmationModel): SlackMessage {
+  const { contact, changes, userId, seenAt } = model;
+  const name = sharedDisplayName(contact);
+  const fields = changes.map((change) => FIELD_LABELS[change.field].toLowerCase());
+  const changedList = fields.length > 0 ? fields.join(', ') : 'no fields';
+  return {
+    text: `${userMention(userId)} updated ${name.plain} in Stuut: ${changedList}.`,
+    blocks: [
+      {
+        type: 'section',
+        block_id: 'summary',
+        text: {
+          type: 'mrkdwn',
+          text: `:memo: ${userMention(userId)} updated ${name.bold} in Stuut\nChanged: ${changedList}.`,
+        },
+      },
+      {
+        type: 'context',
+        block_id: 'shared',
+        elements: [
+          {
+            type: 'mrkdwn',
+            text: ':lock: This channel is shared with another organisation, so the values are not shown here. *Edit* opens the contact for you alone.',
+          },
+        ],
+      },
+      {
+        type: 'context',
+        block_id: 'meta',
+        elements: [
+          {
+            type: 'mrkdwn',
+            text: `Contact id \`${escapeMrkdwn(contact.id)}\` · saved ${slackDate(seenAt)}`,
+          },
+        ],
+      },
+      {
+        type: 'actions',
+        block_id: 'actions',
+        elements: [
+          {
+            type: 'button',
+            action_id: ACTION_ID.editContact,
+            text: { type: 'plain_text', text: 'Edit', emoji: true },
+            // Only the id: the values would reach anyone in the channel who can read the payload.
+            value: encodeEditButton({ contactId: contact.id, baseline: null }),
           },
         ],
       },

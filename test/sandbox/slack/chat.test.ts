@@ -240,3 +240,34 @@ describe('users.info and conversations.info', () => {
     expect(secret.body.error).toBe('channel_not_found');
   });
 });
+
+describe('usergroups.users.list', () => {
+  it('lists the members set with setUserGroup, and refuses unknown groups', async () => {
+    emulator.setUserGroup('S0EDITORS', ['U0ALICE', 'U0BOB']);
+    const { body } = await api(emulator, 'usergroups.users.list', { usergroup: 'S0EDITORS' });
+    expect(body).toEqual({ ok: true, users: ['U0ALICE', 'U0BOB'] });
+
+    emulator.setUserGroup('S0EDITORS', ['U0CAROL']);
+    const replaced = await api(emulator, 'usergroups.users.list', { usergroup: 'S0EDITORS' });
+    expect(replaced.body.users).toEqual(['U0CAROL']);
+
+    const unknown = await api(emulator, 'usergroups.users.list', { usergroup: 'S0NOPE' });
+    expect(unknown.body).toEqual({ ok: false, error: 'no_such_subteam' });
+    const missing = await api(emulator, 'usergroups.users.list');
+    expect(missing.body.error).toBe('invalid_arguments');
+    expect(emulator.callsTo('usergroups.users.list').map((c) => c.ok)).toEqual([
+      true,
+      true,
+      false,
+      false,
+    ]);
+  });
+
+  it('keeps its own copy of the members', async () => {
+    const members = ['U0ALICE'];
+    emulator.setUserGroup('S0EDITORS', members);
+    members.push('U0MALLORY');
+    const { body } = await api(emulator, 'usergroups.users.list', { usergroup: 'S0EDITORS' });
+    expect(body.users).toEqual(['U0ALICE']);
+  });
+});

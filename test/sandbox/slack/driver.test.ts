@@ -356,3 +356,18 @@ describe('buttons', () => {
     ).rejects.toThrow(/not open/);
   });
 });
+
+describe("the person's team in interactivity payloads", () => {
+  it("names a person's own team when it is not the workspace's (a shared channel)", async () => {
+    emulator.setUser('U0EXT', { teamId: 'T0OTHER' });
+    const view = await openModal(emulator, form(), 'U0EXT');
+    await driver.submitView(String(view.id), { clientValidation: false });
+    expect(obj(app.last().payload)).toMatchObject({
+      team: { id: 'T0ACME' },
+      user: { id: 'U0EXT', team_id: 'T0OTHER' },
+    });
+    const own = await openModal(emulator, form(), 'U0ALICE');
+    await driver.submitView(String(own.id), { clientValidation: false });
+    expect(obj(app.last().payload).user).toMatchObject({ id: 'U0ALICE', team_id: 'T0ACME' });
+  });
+});

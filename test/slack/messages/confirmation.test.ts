@@ -274,3 +274,119 @@ describe('confirmationMessage: Slack limits', () => {
     );
   });
 });
+
+describe('confirmationMessage: a channel shared with another organisation', () => {
+  const EMAIL_AFTER = 'priya.r@northwind.example';
+  const PHONE_AFTER = '+442079460958';
+  const AFTER_ALL: Partial<ContactValues> = {
+    email: EMAIL_AFTER,
+    phone: PHONE_AFTER,
+    job_title: 'VP, Customer Success',
+  };
+  const PATCH: ContactPatch = { ...AFTER_ALL };
+
+  function shared(
+    patch: ContactPatch,
+    after: Partial<ContactValues>,
+    baseline: ContactValues | null,
+  ): SlackMessage {
+    const contact = contactWith(after);
+    return confirmationMessage({
+      contact,
+      changes: changedFields(patch, valuesOf(contact), baseline),
+      userId: USER,
+      seenAt: SEEN_AT,
+      shared: true,
+    });
+  }
+
+  /** Everything Slack receives, button values included. */
+  const everything = (message: SlackMessage) => JSON.stringify(message);
+  const digitsOf = (phone: string) => phone.replace(/\D/g, '');
+
+  test('no email and no phone number anywhere: text, blocks or button value', () => {
+    const message = shared(PATCH, AFTER_ALL, BEFORE);
+    const all = everything(message);
+    for (const email of [EMAIL_AFTER, BEFORE.email]) expect(all).not.toContain(email);
+    for (const phone of [PHONE_AFTER, BEFORE.phone ?? '']) {
+      expect(all).not.toContain(digitsOf(phone));
+      expect(all).not.toContain(digitsOf(phone).slice(-7));
+    }
+    // The only @ is the saver's mention.
+    expect(all.replaceAll(`<@${USER}>`, '')).not.toContain('@');
+  });
+
+  test('no value at all: not even the job title, before or after', () => {
+    const all = everything(shared(PATCH, AFTER_ALL, BEFORE));
+    expect(all).not.toContain('VP, Customer Success');
+    expect(all).not.toContain('Customer Success Manager');
+    expect(all).not.toContain('→');
+  });
+
+  test('names the contact, the person who saved, and the changed fields', () => {
+    const message = shared(PATCH, AFTER_ALL, BEFORE);
+    expect(message.text).toBe(`<@${USER}> updated Priya Raman in Stuut: email, phone, job title.`);
+    const summary = block(message, 'summary').text?.text ?? '';
+    expect(summary).toBe(
+      `:memo: <@${USER}> updated *Priya Raman* in Stuut\nChanged: email, phone, job title.`,
+    );
+    expect(JSON.stringify(block(message, 'shared'))).toContain('shared with another organisation');
+    expect(blocksOf(message).some((b) => b.block_id === 'contact')).toBe(false);
+  });
+
+  test('keeps the contact id and the date', () => {
+    const meta = block(shared(PATCH, AFTER_ALL, BEFORE), 'meta').elements?.[0]?.text;
+    expect(meta).toContain(`Contact id \`${ID}\``);
+    expect(meta).toContain('<!date^1741944413^');
+  });
+
+  test('the Edit button carries only the id', () => {
+    const button = editButton(shared(PATCH, AFTER_ALL, BEFORE));
+    expect(decodeEditButton(button.value ?? '')).toEqual({ contactId: ID, baseline: null });
+    expect(button.value).toBe(JSON.stringify({ c: ID, b: null }));
+  });
+
+  test.each([
+    ['no name at all', { name: null, given_name: null, family_name: null }],
+    ['a name that is an email', { name: 'priya.raman@example.com' }],
+    ['a name holding a phone number', { name: 'Priya (415) 555-0100' }],
+    [
+      'a given name holding digits',
+      { name: null, given_name: '+1 415 555 0100', family_name: null },
+    ],
+  ])('%s: the contact is named by its id', (_what, values) => {
+    const message = shared({ job_title: 'CSM' }, { job_title: 'CSM', ...values }, null);
+    expect(message.text).toBe(`<@${USER}> updated contact \`${ID}\` in Stuut: job title.`);
+    const all = everything(message);
+    expect(all).not.toContain('priya.raman@example.com');
+    expect(all).not.toContain('4155550100');
+    expect(all).not.toMatch(/415\D?555\D?0100/);
+  });
+
+  test.each(['<!channel>', '<#C123>', '<https://x|y>'])('a name of %j is escaped', (evil) => {
+    const message = shared({ job_title: 'x' }, { job_title: 'x', name: evil }, null);
+    expect(rendered(message)).not.toContain(evil);
+    expect(message.text).toContain(evil.replace(/</g, '&lt;').replace(/>/g, '&gt;'));
+  });
+
+  test('a 255-emoji name still fits Slack’s limits', () => {
+    const name = '😀'.repeat(255);
+    const message = shared({ name }, { name }, null);
+    for (const text of mrkdwnTexts(message.blocks)) {
+      expect([...text].length).toBeLessThanOrEqual(3000);
+    }
+    expect(message.blocks.length).toBeLessThanOrEqual(50);
+  });
+
+  test('shared: false is the ordinary confirmation', () => {
+    const contact = contactWith(AFTER_ALL);
+    const model: ConfirmationModel = {
+      contact,
+      changes: changedFields(PATCH, valuesOf(contact), BEFORE),
+      userId: USER,
+      seenAt: SEEN_AT,
+    };
+    expect(confirmationMessage({ ...model, shared: false })).toEqual(confirmationMessage(model));
+    expect(everything(confirmationMessage(model))).toContain(EMAIL_AFTER);
+  });
+});

@@ -7,7 +7,8 @@ import type {
 import type { ModalView } from '@slack/types';
 import type { ClearableField } from '../../../domain/form';
 import type { Logger } from '../../../logger';
-import { slackErrorCode } from '../../delivery';
+import { type EditorCheck, editorDeniedMessage } from '../../authorization';
+import { slackErrorCode, tellPerson } from '../../delivery';
 import { formUnavailableMessage, staleButtonMessage } from '../../messages/notices';
 import { decodeEditButton, decodeReopenButton, type Origin } from '../../metadata';
 import { contactFormView } from '../../views/contactForm';
@@ -46,14 +47,22 @@ export function reopenFormFromButton(value: string, origin: Origin): ModalView |
   });
 }
 
-/** Both buttons open a form from their value; only the decoding differs. */
+/** Both buttons open a form from their value, for editors only; only the decoding differs. */
 export function makeOpenFormButton(
-  { logger }: { logger: Logger },
+  { logger, editors }: { logger: Logger; editors: EditorCheck },
   build: (value: string, origin: Origin) => ModalView | null,
 ) {
   return async ({ ack, body, action, client, respond }: ButtonArgs) => {
     await ack();
-    const view = build(action.value ?? '', originOf(body));
+    const origin = originOf(body);
+    const decision = await editors.check({ userId: body.user.id, teamId: body.user.team_id });
+    if (!decision.allowed) {
+      // response_url, else ephemeral, else a direct message: a button in a view has no response_url.
+      const person = { userId: body.user.id, origin };
+      await tellPerson(client, logger, person, editorDeniedMessage(decision, editors.editors));
+      return;
+    }
+    const view = build(action.value ?? '', origin);
     if (!view) {
       await respond({
         response_type: 'ephemeral',

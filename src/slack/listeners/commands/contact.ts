@@ -2,6 +2,7 @@ import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt'
 import type { Config } from '../../../config';
 import { decodeSlackText, parseCommand } from '../../../domain/command';
 import type { Logger } from '../../../logger';
+import { type EditorCheck, editorDeniedMessage } from '../../authorization';
 import { slackErrorCode } from '../../delivery';
 import { commandProblemMessage, formUnavailableMessage, helpMessage } from '../../messages/notices';
 import { contactFormView } from '../../views/contactForm';
@@ -9,10 +10,14 @@ import { contactFormView } from '../../views/contactForm';
 export interface ContactCommandDeps {
   config: Pick<Config, 'defaultPhoneCountry'>;
   logger: Logger;
+  editors: EditorCheck;
 }
 
-/** `/contact …`: help, a clear refusal, or the form. Never a form for input known to be wrong. */
-export function makeContactCommand({ config, logger }: ContactCommandDeps) {
+/**
+ * `/contact …`: help, a clear refusal, or the form. Never a form for input known to be wrong,
+ * nor for someone who may not edit. The check is bounded well inside the trigger's life.
+ */
+export function makeContactCommand({ config, logger, editors }: ContactCommandDeps) {
   return async ({
     command,
     ack,
@@ -29,6 +34,11 @@ export function makeContactCommand({ config, logger }: ContactCommandDeps) {
         response_type: 'ephemeral',
         ...commandProblemMessage(parsed.problems, decodeSlackText(command.text)),
       });
+      return;
+    }
+    const decision = await editors.check({ userId: command.user_id, teamId: command.team_id });
+    if (!decision.allowed) {
+      await ack({ response_type: 'ephemeral', ...editorDeniedMessage(decision, editors.editors) });
       return;
     }
     await ack();

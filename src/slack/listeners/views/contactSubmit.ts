@@ -2,6 +2,7 @@ import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } fro
 import type { CountryCode } from 'libphonenumber-js/max';
 import { validateForm } from '../../../domain/form';
 import type { InflightTracker } from '../../../inflight';
+import type { EditorCheck } from '../../authorization';
 import { INPUT_BLOCK_ID } from '../../ids';
 import { decodeFormMetadata } from '../../metadata';
 import { type SaveFlowDeps, saveContact } from '../../saveFlow';
@@ -10,9 +11,10 @@ import { inlineErrors, readContactForm, type ViewStateValues } from '../../views
 export interface ContactSubmitDeps extends SaveFlowDeps {
   defaultPhoneCountry: CountryCode;
   inflight: InflightTracker;
+  editors: EditorCheck;
 }
 
-/** Save on the contact form: inline errors, or the save. */
+/** Save on the contact form: a refusal, inline errors, or the save. */
 export function makeContactSubmit(deps: ContactSubmitDeps) {
   return async ({
     ack,
@@ -31,6 +33,18 @@ export function makeContactSubmit(deps: ContactSubmitDeps) {
       });
       return;
     }
+    // Checked again at Save: a form may outlive the right to use it, or be someone else's.
+    const checkStarted = Date.now();
+    const decision = await deps.editors.check({
+      userId: body.user.id,
+      teamId: body.user.team_id ?? null,
+    });
+    if (!decision.allowed) {
+      // On the first input, with the form kept: after "try again", Save works with no retyping.
+      const first = metadata.contactId === null ? INPUT_BLOCK_ID.contact_id : INPUT_BLOCK_ID.email;
+      await ack({ response_action: 'errors', errors: { [first]: decision.reason } });
+      return;
+    }
     const form = readContactForm(asStateValues(view.state?.values));
     const result = validateForm(form, {
       fixedContactId: metadata.contactId,
@@ -41,18 +55,23 @@ export function makeContactSubmit(deps: ContactSubmitDeps) {
       await ack({ response_action: 'errors', errors: inlineErrors(result.errors) });
       return;
     }
+    // The check's time comes out of the acknowledgement's budget: Slack's 3 s are for both.
+    const ackWithinMs = Math.max(0, deps.ackWithinMs - (Date.now() - checkStarted));
     await deps.inflight.track(
-      saveContact(deps, {
-        ack,
-        client,
-        viewId: view.id,
-        person: { userId: body.user.id, origin: metadata.origin },
-        teamId: body.team?.id ?? body.user.team_id ?? null,
-        contactId: result.contactId,
-        patch: result.patch,
-        form,
-        metadata,
-      }),
+      saveContact(
+        { ...deps, ackWithinMs },
+        {
+          ack,
+          client,
+          viewId: view.id,
+          person: { userId: body.user.id, origin: metadata.origin },
+          teamId: body.team?.id ?? body.user.team_id ?? null,
+          contactId: result.contactId,
+          patch: result.patch,
+          form,
+          metadata,
+        },
+      ),
     );
   };
 }

@@ -1,0 +1,123 @@
+import type { WebClient } from '@slack/web-api';
+import { withDeadline } from '../inflight';
+import type { Logger } from '../logger';
+import { slackErrorCode } from './delivery';
+
+/**
+ * Whether a channel is shared with another organisation (Slack Connect), so that a
+ * confirmation there leaves out contact values. Asked with `conversations.info`
+ * (scopes `channels:read` for public channels, `groups:read` for private ones), cached for a
+ * few minutes, and fail-safe: a lookup that fails or takes too long counts as shared.
+ */
+export interface ChannelSharing {
+  /** Never rejects; resolves within `withinMs` (true when the answer did not come in time). */
+  isShared(client: WebClient, channelId: string, withinMs: number): Promise<boolean>;
+}
+
+export interface ChannelSharingOptions {
+  logger: Logger;
+  /** How long an answer is trusted; default 5 minutes. */
+  ttlMs?: number;
+  /** At most this many channels are remembered; the oldest answer is dropped first. */
+  maxEntries?: number;
+  now?: () => number;
+}
+
+export const CHANNEL_SHARING_TTL_MS = 5 * 60_000;
+const MAX_ENTRIES = 500;
+
+/** What `conversations.info` says; anything but a clear "not shared" counts as shared. */
+export function isSharedChannel(channel: unknown): boolean {
+  if (!channel || typeof channel !== 'object') return true;
+  const { is_ext_shared, is_pending_ext_shared } = channel as {
+    is_ext_shared?: unknown;
+    is_pending_ext_shared?: unknown;
+  };
+  // An invitation to share that is not accepted yet may be any moment now.
+  if (is_pending_ext_shared === true) return true;
+  return is_ext_shared !== false;
+}
+
+export function createChannelSharing(options: ChannelSharingOptions): ChannelSharing {
+  const {
+    logger,
+    ttlMs = CHANNEL_SHARING_TTL_MS,
+    maxEntries = MAX_ENTRIES,
+    now = Date.now,
+  } = options;
+  const answers = new Map<string, { shared: boolean; expiresAt: number }>();
+  // Saves to the same channel at the same moment share one lookup.
+  const lookups = new Map<string, Promise<boolean | null>>();
+
+  function remember(channelId: string, shared: boolean): void {
+    answers.delete(channelId);
+    while (answers.size >= maxEntries) {
+      const oldest = answers.keys().next().value;
+      if (oldest === undefined) break;
+      answers.delete(oldest);
+    }
+    answers.set(channelId, { shared, expiresAt: now() + ttlMs });
+  }
+
+  function lookUp(client: WebClient, channelId: string): Promise<boolean | null> {
+    const running = lookups.get(channelId);
+    if (running) return running;
+    const lookup = client.conversations
+      .info({ channel: channelId })
+      .then(
+        (result) => {
+          const shared = isSharedChannel(result.channel);
+          remember(channelId, shared);
+          return shared;
+        },
+        (error: unknown) => {
+          const slackError = slackErrorCode(error);
+          // A missing scope is the admin's to fix, and lasts: say so where it will be seen.
+          const level = slackError === 'missing_scope' ? 'warn' : 'info';
+          logger[level](
+            { slackError, channel: channelId },
+            'conversations.info failed: the confirmation leaves out contact values',
+          );
+          return null;
+        },
+      )
+      .finally(() => lookups.delete(channelId));
+    lookups.set(channelId, lookup);
+    return lookup;
+  }
+
+  return {
+    async isShared(client, channelId, withinMs) {
+      // A direct message the bot can post in is its own with the person who saved: nobody
+      // from another organisation reads it (and conversations.info would need im:read).
+      if (channelId.startsWith('D')) return false;
+      const known = answers.get(channelId);
+      if (known && known.expiresAt > now()) return known.shared;
+      const answer = await withDeadline(lookUp(client, channelId), withinMs);
+      if (answer === undefined) {
+        logger.info(
+          { channel: channelId, withinMs },
+          'conversations.info too slow: the confirmation leaves out contact values',
+        );
+        return true;
+      }
+      return answer ?? true;
+    },
+  };
+}
+
+const perClient = new WeakMap<WebClient, ChannelSharing>();
+
+/**
+ * One cache per Slack Web API client: Bolt keeps one client per workspace token, so this is
+ * one cache per workspace and process. A client seen once only gets a cache that is never
+ * reused, which costs a lookup, never a wrong answer.
+ */
+export function channelSharingFor(client: WebClient, logger: Logger): ChannelSharing {
+  let sharing = perClient.get(client);
+  if (!sharing) {
+    sharing = createChannelSharing({ logger });
+    perClient.set(client, sharing);
+  }
+  return sharing;
+}
