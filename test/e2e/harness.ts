@@ -111,13 +111,23 @@ export async function startHarness(options: HarnessOptions = {}) {
       await server.close();
       await stuutClient.close();
       await Promise.all([slack.close(), stuut.close()]);
-      // Whatever a test checks itself, no line the app logged may hold a secret
-      // (test/e2e/logs.test.ts checks personal data and more, on a representative run).
-      const leaked = Object.entries(SECRETS).filter(([, secret]) =>
-        logs.lines.some((line) => line.includes(secret)),
-      );
+      // Whatever a test checks itself, no line the app logged may hold a secret, and at the
+      // default level no response_url, email or phone number of any contact Stuut holds now
+      // (test/e2e/logs.test.ts covers more, on a representative run).
+      const forbidden: [string, string][] = [
+        ...Object.entries(SECRETS),
+        ['an Authorization header', 'Bearer '],
+        ['a response_url', `${slack.baseUrl}/response/`],
+      ];
+      if (config.logLevel === 'info' || config.logLevel === 'warn') {
+        for (const contact of stuut.contacts()) {
+          forbidden.push(['an email', contact.email]);
+          if (contact.phone) forbidden.push(['a phone number', contact.phone.slice(-9)]);
+        }
+      }
+      const leaked = forbidden.filter(([, value]) => logs.lines.some((line) => line.includes(value)));
       if (leaked.length > 0) {
-        throw new Error(`the app logged a secret: ${leaked.map(([name]) => name).join(', ')}`);
+        throw new Error(`the app logged ${[...new Set(leaked.map(([what]) => what))].join(', ')}`);
       }
     },
   };
