@@ -95,7 +95,8 @@ describe('createChannelSharing', () => {
   test('a lookup slower than the bound is shared, at the bound', async () => {
     const { sharing } = setup();
     const { client } = fakeClient(
-      () => new Promise((resolve) => setTimeout(() => resolve({ channel: {} }), 5_000)),
+      // unref: the answer nobody waits for must not keep the test process alive.
+      () => new Promise((resolve) => setTimeout(() => resolve({ channel: {} }), 5_000).unref()),
     );
     const started = Date.now();
     expect(await sharing.isShared(client, 'C0SLOW', 50)).toBe(true);
