@@ -2,6 +2,7 @@ import type { Config } from './config';
 import { InflightTracker, withDeadline } from './inflight';
 import type { Logger } from './logger';
 import { createApp, DEFAULT_TIMING } from './slack/app';
+import { slackPlatformError } from './slack/delivery';
 import { SLACK_EVENTS_PATH, type SlackHttpServer, startSlackHttpServer } from './slack/httpServer';
 import { createStuutClient } from './stuut/client';
 
@@ -114,7 +115,7 @@ export async function startBot(
 
 /** One line for a start that Slack refused, instead of a stack trace. */
 export function describeStartupFailure(error: unknown): string {
-  const code = findSlackCode(error);
+  const code = slackPlatformError(error);
   if (
     code === 'invalid_auth' ||
     code === 'not_authed' ||
@@ -127,14 +128,4 @@ export function describeStartupFailure(error: unknown): string {
     return `startup error: Slack answered ${code} at auth.test. Check SLACK_BOT_TOKEN and SLACK_API_URL.`;
   }
   return `startup error: could not reach Slack to check SLACK_BOT_TOKEN (${error instanceof Error ? error.message : 'unknown error'}). Check SLACK_API_URL and the network.`;
-}
-
-function findSlackCode(error: unknown): string | null {
-  let current: unknown = error;
-  for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth++) {
-    const data = (current as { data?: { error?: unknown } }).data;
-    if (typeof data?.error === 'string') return data.error;
-    current = (current as { original?: unknown }).original;
-  }
-  return null;
 }

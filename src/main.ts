@@ -69,7 +69,12 @@ function handleSignals(logger: Logger, shutdown: () => Promise<boolean>): void {
     logger.info({ signal }, 'signal received: draining (send it again to exit at once)');
     try {
       const drained = await shutdown();
-      logger.info({ signal, drained }, 'stopped');
+      if (drained) logger.info({ signal }, 'stopped');
+      else
+        logger.warn(
+          { signal },
+          'stopped: work still running at the end of the budget was abandoned',
+        );
       process.exit(0);
     } catch (error) {
       logger.error(

@@ -59,6 +59,9 @@ const REASONS: Record<DenialCode, string> = {
     'I could not check in time whether you may update contacts in Stuut (Slack was slow to answer). Nothing was changed. Please try again in a moment.',
 };
 
+const MISCONFIGURED_REASON =
+  'I cannot check who may update contacts in Stuut: this Slack app is missing a permission (users:read or usergroups:read). Nothing was changed. Ask whoever runs this bot to add the permission and reinstall the app.';
+
 function deny(code: DenialCode): EditorDecision {
   return { allowed: false, code, reason: REASONS[code] };
 }
@@ -340,6 +343,8 @@ export function createEditorCheck(options: EditorCheckOptions): EditorCheck {
         { failures },
         'the editor check lacks a Slack scope: add users:read and usergroups:read to the app and reinstall it',
       );
+      // Trying again will not help: say so, and whom to ask.
+      return { allowed: false, code: 'unverified', reason: MISCONFIGURED_REASON };
     }
     logger.warn(
       { slackUser: userId, failures, deadlineMs },

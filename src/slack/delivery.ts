@@ -11,11 +11,25 @@ export interface Person {
 
 const RESPONSE_URL_TIMEOUT_MS = 5_000;
 
+/**
+ * The error Slack answered (`invalid_auth`, `not_in_channel`, …), also when Bolt wrapped the
+ * WebClient's error (`original`); null when Slack gave no answer at all.
+ */
+export function slackPlatformError(error: unknown): string | null {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth++) {
+    const data = (current as { data?: { error?: unknown } }).data;
+    if (typeof data?.error === 'string') return data.error;
+    current = (current as { original?: unknown }).original;
+  }
+  return null;
+}
+
 /** The Slack error code of a failed Web API call (`not_in_channel`, …), or a transport description. */
 export function slackErrorCode(error: unknown): string {
+  const platform = slackPlatformError(error);
+  if (platform) return platform;
   if (error && typeof error === 'object') {
-    const data = (error as { data?: { error?: unknown } }).data;
-    if (typeof data?.error === 'string') return data.error;
     const code = (error as { code?: unknown }).code;
     // An HTTP 429 the WebClient refused to wait out (rejectRateLimitedCalls): Slack's own name.
     if (code === 'slack_webapi_rate_limited_error') return 'ratelimited';

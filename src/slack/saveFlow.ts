@@ -169,7 +169,7 @@ function savedResult(
   return savedView({
     contact,
     changes: changesOf(request, contact),
-    confirmationChannelId: deps.contactUpdatesChannel ?? request.metadata.origin.channelId,
+    confirmationChannelId: confirmationTarget(deps, request),
   });
 }
 
@@ -265,7 +265,9 @@ async function afterSave(
         client,
         logger,
         person,
-        confirmationUndeliveredMessage(confirmation, target, code),
+        // The version meant for that channel: if it is shared, nothing here may carry values
+        // a person could forward there.
+        confirmationUndeliveredMessage(forChannel, target, code),
       );
       toldPerson = true;
     }

@@ -198,3 +198,15 @@ test('the bot’s own DM with the person needs no lookup and shows the values', 
   expect(JSON.stringify(dm?.blocks)).toContain(NEW_EMAIL);
   expect(harness.slack.callsTo('conversations.info')).toHaveLength(0);
 });
+
+test('a shared channel whose post fails: the fallback told to the person carries no values either', async () => {
+  const harness = await start();
+  harness.slack.setChannel('C0OPS', { isExtShared: true });
+  harness.slack.failNext('chat.postMessage', { error: 'ratelimited', times: 3 });
+  const { before } = await saveContactData(harness);
+  const notice = harness.slack.messages.find((m) => m.kind === 'response_url');
+  if (!notice) throw new Error('the person was not told');
+  expect(notice.text).toContain('was saved');
+  // The person may forward this into the shared channel, so it holds no contact data.
+  expectNoContactData(notice, { email: before.email, phone: before.phone ?? '' });
+});

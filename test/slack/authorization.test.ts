@@ -392,10 +392,13 @@ describe('createEditorCheck', () => {
     expect(logs.at('error')).toEqual([expect.stringContaining('user group Slack does not know')]);
   });
 
-  test('a missing scope is logged as an error naming the scopes', async () => {
+  test('a missing scope is logged as an error naming the scopes, and the person is not told to retry', async () => {
     const { slack, check, logs } = setup({ editors: { users: [], groups: ['S0A'] } });
     slack.groupsTable.set('S0A', slackError('missing_scope'));
-    expect(await check.check({ userId: 'U0BOB' })).toMatchObject({ code: 'unverified' });
+    const decision = await check.check({ userId: 'U0BOB' });
+    expect(decision).toMatchObject({ code: 'unverified' });
+    expect(decision.allowed === false && decision.reason).toMatch(/missing a permission/);
+    expect(decision.allowed === false && decision.reason).not.toMatch(/try again/);
     expect(logs.at('error')).toEqual([expect.stringContaining('usergroups:read')]);
   });
 

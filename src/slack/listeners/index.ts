@@ -24,11 +24,17 @@ export interface ListenerDeps {
 
 /** Every listener the bot has, in one place: a command, a form, two buttons. */
 export function registerListeners(app: App, deps: ListenerDeps): void {
+  // Listeners go on working after they acknowledge (a save, a views.open, a message), which
+  // Bolt does not wait for; tracking each whole run lets a shutdown finish them.
+  const tracked =
+    <Args>(listener: (args: Args) => Promise<void>) =>
+    (args: Args) =>
+      deps.inflight.track(listener(args));
   app.command(
     '/contact',
-    makeContactCommand({ config: deps, logger: deps.logger, editors: deps.editors }),
+    tracked(makeContactCommand({ config: deps, logger: deps.logger, editors: deps.editors })),
   );
-  app.view(CALLBACK_ID.contactForm, makeContactSubmit(deps));
-  app.action(ACTION_ID.editContact, makeOpenFormButton(deps, editFormFromButton));
-  app.action(ACTION_ID.reopenForm, makeOpenFormButton(deps, reopenFormFromButton));
+  app.view(CALLBACK_ID.contactForm, tracked(makeContactSubmit(deps)));
+  app.action(ACTION_ID.editContact, tracked(makeOpenFormButton(deps, editFormFromButton)));
+  app.action(ACTION_ID.reopenForm, tracked(makeOpenFormButton(deps, reopenFormFromButton)));
 }

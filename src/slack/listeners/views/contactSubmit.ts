@@ -1,7 +1,6 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import type { CountryCode } from 'libphonenumber-js/max';
 import { validateForm } from '../../../domain/form';
-import type { InflightTracker } from '../../../inflight';
 import type { EditorCheck } from '../../authorization';
 import { INPUT_BLOCK_ID } from '../../ids';
 import { decodeFormMetadata } from '../../metadata';
@@ -10,7 +9,6 @@ import { inlineErrors, readContactForm, type ViewStateValues } from '../../views
 
 export interface ContactSubmitDeps extends SaveFlowDeps {
   defaultPhoneCountry: CountryCode;
-  inflight: InflightTracker;
   editors: EditorCheck;
 }
 
@@ -57,21 +55,19 @@ export function makeContactSubmit(deps: ContactSubmitDeps) {
     }
     // The check's time comes out of the acknowledgement's budget: Slack's 3 s are for both.
     const ackWithinMs = Math.max(0, deps.ackWithinMs - (Date.now() - checkStarted));
-    await deps.inflight.track(
-      saveContact(
-        { ...deps, ackWithinMs },
-        {
-          ack,
-          client,
-          viewId: view.id,
-          person: { userId: body.user.id, origin: metadata.origin },
-          teamId: body.team?.id ?? body.user.team_id ?? null,
-          contactId: result.contactId,
-          patch: result.patch,
-          form,
-          metadata,
-        },
-      ),
+    await saveContact(
+      { ...deps, ackWithinMs },
+      {
+        ack,
+        client,
+        viewId: view.id,
+        person: { userId: body.user.id, origin: metadata.origin },
+        teamId: body.team?.id ?? body.user.team_id ?? null,
+        contactId: result.contactId,
+        patch: result.patch,
+        form,
+        metadata,
+      },
     );
   };
 }
