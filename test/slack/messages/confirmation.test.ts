@@ -14,30 +14,15 @@ import {
   type SlackMessage,
 } from '../../../src/slack/messages/confirmation';
 import { decodeEditButton } from '../../../src/slack/metadata';
+import { SAMPLE_VALUES, sampleContact } from '../../fixtures';
 
 const ID = 'ic_7Qm2xK9a';
 const USER = 'U0ALICE';
 const SEEN_AT = '2025-03-14T09:26:53.589Z';
 
-const BEFORE: ContactValues = {
-  email: 'priya.raman@example.com',
-  given_name: 'Priya',
-  family_name: 'Raman',
-  name: null,
-  phone: '+14155550100',
-  job_title: 'Customer Success Manager',
-};
+const BEFORE: ContactValues = SAMPLE_VALUES;
 
-function contactWith(values: Partial<ContactValues>): InternalContact {
-  return {
-    id: ID,
-    object: 'internal_contact',
-    created_at: '2024-01-02T03:04:05Z',
-    modified_at: SEEN_AT,
-    ...BEFORE,
-    ...values,
-  };
-}
+const contactWith = sampleContact;
 
 function confirm(
   patch: ContactPatch,

@@ -16,20 +16,14 @@ import {
   readContactForm,
   type ViewStateValues,
 } from '../../../src/slack/views/contactForm';
+import { SAMPLE_VALUES } from '../../fixtures';
 
 const ID = 'ic_7Qm2xK9a';
 const ORIGIN: Origin = {
   channelId: 'C0UPD',
   responseUrl: 'https://hooks.slack.com/commands/T0ACME/1/abc',
 };
-const VALUES: ContactValues = {
-  email: 'priya.raman@example.com',
-  given_name: 'Priya',
-  family_name: 'Raman',
-  name: null,
-  phone: '+14155550100',
-  job_title: 'Customer Success Manager',
-};
+const VALUES: ContactValues = SAMPLE_VALUES;
 const BASELINE: Baseline = { values: VALUES, seenAt: '2025-03-14T09:26:53.589Z' };
 
 interface Text {

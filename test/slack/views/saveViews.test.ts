@@ -9,28 +9,13 @@ import {
 import { changedFields } from '../../../src/domain/diff';
 import { CALLBACK_ID } from '../../../src/slack/ids';
 import { savedView, savingView } from '../../../src/slack/views/saveViews';
+import { SAMPLE_VALUES, sampleContact } from '../../fixtures';
 
 const ID = 'ic_7Qm2xK9a';
 
-const BEFORE: ContactValues = {
-  email: 'priya.raman@example.com',
-  given_name: 'Priya',
-  family_name: 'Raman',
-  name: null,
-  phone: '+14155550100',
-  job_title: 'Customer Success Manager',
-};
+const BEFORE: ContactValues = SAMPLE_VALUES;
 
-function contactWith(values: Partial<ContactValues>): InternalContact {
-  return {
-    id: ID,
-    object: 'internal_contact',
-    created_at: '2024-01-02T03:04:05Z',
-    modified_at: '2025-03-14T09:26:53.589Z',
-    ...BEFORE,
-    ...values,
-  };
-}
+const contactWith = sampleContact;
 
 interface Text {
   type: string;
