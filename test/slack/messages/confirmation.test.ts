@@ -3,7 +3,6 @@ import {
   type ContactPatch,
   type ContactValues,
   FIELD_LABELS,
-  type InternalContact,
   valuesOf,
 } from '../../../src/domain/contact';
 import { changedFields } from '../../../src/domain/diff';

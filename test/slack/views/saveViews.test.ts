@@ -3,7 +3,6 @@ import {
   CONTACT_FIELDS,
   type ContactPatch,
   type ContactValues,
-  type InternalContact,
   valuesOf,
 } from '../../../src/domain/contact';
 import { changedFields } from '../../../src/domain/diff';
