@@ -1,4 +1,10 @@
-import type { ContactValues, InternalContact } from '../src/domain/contact';
+import {
+  CONTACT_FIELDS,
+  type ContactField,
+  type ContactPatch,
+  type ContactValues,
+  type InternalContact,
+} from '../src/domain/contact';
 
 /** One believable internal contact, shared by the unit tests of the builders. */
 export const SAMPLE_ID = 'ic_7Qm2xK9a';
@@ -23,4 +29,42 @@ export function sampleContact(values: Partial<ContactValues> = {}): InternalCont
     ...SAMPLE_VALUES,
     ...values,
   };
+}
+
+/** Every field of a form left empty, as Slack reports an untouched form. */
+export const EMPTY_FORM_VALUES: Record<ContactField, string | null> = {
+  email: null,
+  given_name: null,
+  family_name: null,
+  name: null,
+  phone: null,
+  job_title: null,
+};
+
+/**
+ * A save that changes every field to its longest allowed value, from and to text made by
+ * `fill` (one letter per field): the worst case for Slack's size limits.
+ */
+export function worstCaseSave(fill: (letter: string) => string): {
+  before: ContactValues;
+  after: ContactValues;
+  patch: ContactPatch;
+} {
+  const before: ContactValues = {
+    ...SAMPLE_VALUES,
+    given_name: fill('a'),
+    family_name: fill('b'),
+    name: fill('c'),
+    job_title: fill('d'),
+  };
+  const after: ContactValues = {
+    email: `${'x'.repeat(242)}@example.com`,
+    given_name: fill('e'),
+    family_name: fill('f'),
+    name: fill('g'),
+    phone: '+442079460958',
+    job_title: fill('h'),
+  };
+  const patch = Object.fromEntries(CONTACT_FIELDS.map((f) => [f, after[f]])) as ContactPatch;
+  return { before, after, patch };
 }

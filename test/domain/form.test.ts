@@ -7,26 +7,13 @@ import {
   normaliseField,
   validateForm,
 } from '../../src/domain/form';
+import { EMPTY_FORM_VALUES, SAMPLE_VALUES } from '../fixtures';
 
 const ID = 'ic_7Qm2xK9a';
 
-const EMPTY: Record<ContactField, string | null> = {
-  email: null,
-  given_name: null,
-  family_name: null,
-  name: null,
-  phone: null,
-  job_title: null,
-};
+const EMPTY = EMPTY_FORM_VALUES;
 
-const BASELINE: ContactValues = {
-  email: 'priya.raman@example.com',
-  given_name: 'Priya',
-  family_name: 'Raman',
-  name: null,
-  phone: '+14155550100',
-  job_title: 'Customer Success Manager',
-};
+const BASELINE: ContactValues = SAMPLE_VALUES;
 
 function input(
   values: Partial<Record<ContactField, string | null>> = {},

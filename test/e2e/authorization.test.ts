@@ -40,6 +40,20 @@ async function postConfirmation(h: Harness) {
   );
 }
 
+/** The bot's form for CONTACT_ID, opened for `userId` without the command (and its check). */
+async function openFormDirectly(h: Harness, userId: string): Promise<string> {
+  const slack = new WebClient(SECRETS.botToken, { slackApiUrl: h.slack.apiUrl });
+  const view = contactFormView({
+    contactId: CONTACT_ID,
+    values: {},
+    clear: [],
+    baseline: null,
+    origin: { channelId: 'C0OPS', responseUrl: null },
+  });
+  const opened = await slack.views.open({ trigger_id: h.slack.issueTriggerId(userId), view });
+  return opened.view?.id ?? '';
+}
+
 describe('CONTACT_EDITORS set: listed people and groups only', () => {
   let h: Harness;
   beforeAll(async () => {
@@ -96,20 +110,7 @@ describe('CONTACT_EDITORS set: listed people and groups only', () => {
 
   test('a form submitted by someone not listed: an inline refusal, no PATCH', async () => {
     // A form they got hold of: opened before they lost the right, or forged.
-    const slack = new WebClient(SECRETS.botToken, { slackApiUrl: h.slack.apiUrl });
-    const origin = { channelId: 'C0OPS', responseUrl: null };
-    const form = contactFormView({
-      contactId: CONTACT_ID,
-      values: {},
-      clear: [],
-      baseline: null,
-      origin,
-    });
-    const opened = await slack.views.open({
-      trigger_id: h.slack.issueTriggerId('U0BOB'),
-      view: form,
-    });
-    const viewId = opened.view?.id ?? '';
+    const viewId = await openFormDirectly(h, 'U0BOB');
     h.slack.typeInto(viewId, 'job_title', 'Owner');
     const patchesBefore = h.stuut.patchCount();
 
@@ -268,17 +269,7 @@ describe('a slow users.info never costs the trigger', () => {
   test('a slow check at Save comes out of the acknowledgement budget, not on top of it', async () => {
     // A form whose person the bot has not looked up yet (opened directly), then a slow Slack
     // and a slow Stuut: 1.2 s of checking plus the usual 2 s wait for Stuut would miss 3 s.
-    const slack = new WebClient(SECRETS.botToken, { slackApiUrl: h.slack.apiUrl });
-    const origin = { channelId: 'C0OPS', responseUrl: null };
-    const form = contactFormView({
-      contactId: CONTACT_ID,
-      values: {},
-      clear: [],
-      baseline: null,
-      origin,
-    });
-    const opened = await slack.views.open({ trigger_id: h.slack.issueTriggerId(), view: form });
-    const viewId = opened.view?.id ?? '';
+    const viewId = await openFormDirectly(h, 'U0ALICE');
     h.slack.typeInto(viewId, 'job_title', 'Controller');
     h.slack.failNext('users.info', { delayMs: 1_200 });
     h.stuut.failNext({ kind: 'delay', ms: 3_000 });

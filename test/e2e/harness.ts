@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { loadConfig } from '../../src/config';
@@ -160,6 +161,36 @@ export async function waitFor<T>(
 
 /** The compiled entry point, as `npm start` runs it; `npm run build` makes it. */
 export const MAIN = join(__dirname, '..', '..', 'dist', 'main.js');
+
+/** For files that spawn the compiled bot: fail at once, and say why, when it is not built. */
+export function requireBuild(): void {
+  beforeAll(() => {
+    if (!existsSync(MAIN)) {
+      throw new Error('dist/main.js is missing: run `npm run build` (npm test does)');
+    }
+  });
+}
+
+/** The environment that points a spawned bot at these emulators, on a free port. */
+export function emulatorEnv(slack: SlackEmulator, stuut: StuutEmulator): Record<string, string> {
+  return {
+    SLACK_BOT_TOKEN: SECRETS.botToken,
+    SLACK_SIGNING_SECRET: SECRETS.signingSecret,
+    SLACK_API_URL: slack.apiUrl,
+    STUUT_API_URL: `${stuut.baseUrl}/`,
+    STUUT_API_TOKEN: SECRETS.stuutToken,
+    PORT: '0',
+  };
+}
+
+/** Plays Slack's side against a bot listening on `port`. */
+export function driverFor(slack: SlackEmulator, port: string | number): SlackClientDriver {
+  return new SlackClientDriver({
+    emulator: slack,
+    appUrl: `http://127.0.0.1:${port}/slack/events`,
+    signingSecret: SECRETS.signingSecret,
+  });
+}
 
 export interface SpawnedBot {
   child: ChildProcess;

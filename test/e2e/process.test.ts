@@ -1,12 +1,16 @@
-import { existsSync } from 'node:fs';
-import { SlackClientDriver, SlackEmulator } from '../../src/sandbox/slack';
+import { SlackEmulator } from '../../src/sandbox/slack';
 import { StuutEmulator, seedContacts } from '../../src/sandbox/stuut';
-import { listeningPort, MAIN, SECRETS, spawnBot as startBot, waitFor } from './harness';
+import {
+  driverFor,
+  emulatorEnv,
+  listeningPort,
+  requireBuild,
+  SECRETS,
+  spawnBot as startBot,
+  waitFor,
+} from './harness';
 
-beforeAll(() => {
-  if (!existsSync(MAIN))
-    throw new Error('dist/main.js is missing: run `npm run build` (npm test does)');
-});
+requireBuild();
 
 describe('the compiled bot, started as `npm start` starts it', () => {
   let slack: SlackEmulator;
@@ -19,14 +23,7 @@ describe('the compiled bot, started as `npm start` starts it', () => {
     await Promise.all([slack.close(), stuut.close()]);
   });
 
-  const env = () => ({
-    SLACK_BOT_TOKEN: SECRETS.botToken,
-    SLACK_SIGNING_SECRET: SECRETS.signingSecret,
-    SLACK_API_URL: slack.apiUrl,
-    STUUT_API_URL: `${stuut.baseUrl}/`,
-    STUUT_API_TOKEN: SECRETS.stuutToken,
-    PORT: '0',
-  });
+  const env = () => emulatorEnv(slack, stuut);
 
   test('serves the whole flow, then exits 0 on SIGTERM', async () => {
     const bot = startBot(env());
@@ -34,11 +31,7 @@ describe('the compiled bot, started as `npm start` starts it', () => {
     const base = `http://127.0.0.1:${listening}`;
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
 
-    const driver = new SlackClientDriver({
-      emulator: slack,
-      appUrl: `${base}/slack/events`,
-      signingSecret: SECRETS.signingSecret,
-    });
+    const driver = driverFor(slack, listening);
     await driver.slashCommand({ text: 'update ic_5Hb1cY8f', channelId: 'C0OPS' });
     const view = await waitFor(() => slack.openViews()[0], 'views.open');
     slack.typeInto(view.id, 'phone', '(415) 555-0100');

@@ -1,16 +1,21 @@
-import { existsSync } from 'node:fs';
-import { SlackClientDriver, SlackEmulator, type StoredView } from '../../src/sandbox/slack';
+import { SlackEmulator, type StoredView } from '../../src/sandbox/slack';
 import { StuutEmulator, seedContacts } from '../../src/sandbox/stuut';
 import { DEFAULT_TIMING } from '../../src/slack/app';
-import { listeningPort, MAIN, SECRETS, type SpawnedBot, spawnBot, waitFor } from './harness';
+import {
+  driverFor,
+  emulatorEnv,
+  listeningPort,
+  requireBuild,
+  SECRETS,
+  type SpawnedBot,
+  spawnBot,
+  waitFor,
+} from './harness';
 
 const CONTACT = 'ic_5Hb1cY8f';
 const NEW_TITLE = 'Head of Renewals';
 
-beforeAll(() => {
-  if (!existsSync(MAIN))
-    throw new Error('dist/main.js is missing: run `npm run build` (npm test does)');
-});
+requireBuild();
 
 describe('SIGTERM on the compiled bot', () => {
   let slack: SlackEmulator;
@@ -31,21 +36,11 @@ describe('SIGTERM on the compiled bot', () => {
 
   /** Starts the bot and a save that Stuut answers after `delayMs`; resolves once it is acknowledged. */
   async function startSlowSave(delayMs: number) {
-    bot = spawnBot({
-      SLACK_BOT_TOKEN: SECRETS.botToken,
-      SLACK_SIGNING_SECRET: SECRETS.signingSecret,
-      SLACK_API_URL: slack.apiUrl,
-      STUUT_API_URL: `${stuut.baseUrl}/`,
-      STUUT_API_TOKEN: SECRETS.stuutToken,
-      PORT: '0',
-    });
+    bot = spawnBot(emulatorEnv(slack, stuut));
     const running = bot;
-    const base = `http://127.0.0.1:${await listeningPort(running)}`;
-    const driver = new SlackClientDriver({
-      emulator: slack,
-      appUrl: `${base}/slack/events`,
-      signingSecret: SECRETS.signingSecret,
-    });
+    const port = await listeningPort(running);
+    const base = `http://127.0.0.1:${port}`;
+    const driver = driverFor(slack, port);
     await driver.slashCommand({ text: `update ${CONTACT}`, channelId: 'C0OPS' });
     const view: StoredView = await waitFor(() => slack.openViews()[0], 'views.open');
     stuut.failNext({ kind: 'delay', ms: delayMs });

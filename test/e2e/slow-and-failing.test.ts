@@ -1,6 +1,18 @@
-import { type Harness, startHarness, waitFor } from './harness';
+import { type Harness, type HarnessOptions, startHarness, waitFor } from './harness';
 
 const CONTACT_ID = 'ic_7Qm2xK9a';
+
+// One harness per test, closed after it whatever the test did.
+let current: Harness | undefined;
+afterEach(async () => {
+  await current?.close();
+  current = undefined;
+});
+
+async function start(options: HarnessOptions = {}): Promise<Harness> {
+  current = await startHarness(options);
+  return current;
+}
 
 /** Every `text` string inside blocks, where Slack renders mrkdwn. */
 function renderedTexts(value: unknown): string[] {
@@ -20,16 +32,21 @@ async function openForm(h: Harness, text = `update ${CONTACT_ID}`, channelId = '
   return waitFor(() => h.slack.openViews()[0], 'the form to open');
 }
 
-describe('a slow Stuut: acknowledged within 3 s, finished by views.update', () => {
-  let h: Harness;
-  beforeEach(async () => {
-    h = await startHarness();
-  });
-  afterEach(async () => {
-    await h.close();
-  });
+/** Saves one typed field, closes the modal, then opens the form from the confirmation's Edit. */
+async function saveThenEdit(h: Harness, blockId: string, typed: string) {
+  const view = await openForm(h);
+  h.slack.typeInto(view.id, blockId, typed);
+  await h.driver.submitView(view.id);
+  await h.settle();
+  const post = h.slack.messages.find((m) => m.kind === 'channel');
+  h.slack.closeView(view.id);
+  await h.driver.clickButton({ actionId: 'contact_edit', messageTs: post?.ts });
+  return waitFor(() => h.slack.openViews()[0], 'the edit form');
+}
 
+describe('a slow Stuut: acknowledged within 3 s, finished by views.update', () => {
   test('a 5 s answer is acknowledged with "Saving…" before 3 s, then the modal shows the outcome', async () => {
+    const h = await start();
     h.stuut.failNext({ kind: 'delay', ms: 5_000 });
     const view = await openForm(h);
     h.slack.typeInto(view.id, 'job_title', 'Head of CS');
@@ -50,6 +67,7 @@ describe('a slow Stuut: acknowledged within 3 s, finished by views.update', () =
   });
 
   test('a 10 s answer still saves', async () => {
+    const h = await start();
     h.stuut.failNext({ kind: 'delay', ms: 10_000 });
     const view = await openForm(h);
     h.slack.typeInto(view.id, 'family_name', 'Okafor');
@@ -65,13 +83,8 @@ describe('a slow Stuut: acknowledged within 3 s, finished by views.update', () =
 });
 
 describe('failures lose nothing the person typed', () => {
-  let h: Harness;
-  afterEach(async () => {
-    await h.close();
-  });
-
   test('404: the form comes back with the id editable and the values kept', async () => {
-    h = await startHarness();
+    const h = await start();
     const view = await openForm(h, 'update ic_doesnotexist');
     h.slack.typeInto(view.id, 'job_title', 'Account Manager');
     const ack = await h.driver.submitView(view.id);
@@ -89,7 +102,7 @@ describe('failures lose nothing the person typed', () => {
   });
 
   test('401: the person is told the bot’s Stuut token was refused, and the admin gets a log line', async () => {
-    h = await startHarness();
+    const h = await start();
     h.stuut.failNext({
       kind: 'status',
       status: 401,
@@ -107,7 +120,7 @@ describe('failures lose nothing the person typed', () => {
   });
 
   test('a body that does not match the schema is a clear message, with the values kept', async () => {
-    h = await startHarness();
+    const h = await start();
     h.stuut.failNext({ kind: 'body', status: 200, rawBody: '{"id":"ic_7Qm2xK9a"}' });
     const view = await openForm(h);
     h.slack.typeInto(view.id, 'given_name', 'Bea');
@@ -119,7 +132,7 @@ describe('failures lose nothing the person typed', () => {
   });
 
   test('form closed during a slow failing save: the outcome arrives as a message whose button reopens the form', async () => {
-    h = await startHarness({ timing: { ackWithinMs: 50 } });
+    const h = await start({ timing: { ackWithinMs: 50 } });
     // The first attempt hangs and breaks (retried), the second gets a 500 (final).
     h.stuut.failNext({ kind: 'no-accept', ms: 400 });
     h.stuut.failAlways({ kind: 'status', status: 500 });
@@ -149,31 +162,22 @@ describe('failures lose nothing the person typed', () => {
 });
 
 test('form closed during a slow successful save: the person still hears it was saved', async () => {
-  const h = await startHarness({ timing: { ackWithinMs: 50 } });
-  try {
-    h.stuut.failNext({ kind: 'delay', ms: 400 });
-    const view = await openForm(h);
-    h.slack.typeInto(view.id, 'job_title', 'CSM');
-    await h.driver.submitView(view.id);
-    h.slack.closeView(view.id);
-    await h.settle();
-    expect(h.slack.callsTo('views.update')[0]?.error).toBe('not_found');
-    const notice = h.slack.messages.find((m) => m.kind === 'response_url');
-    expect(notice?.text).toMatch(/^:white_check_mark: Saved\./);
-    expect(h.slack.messages.filter((m) => m.kind === 'channel')).toHaveLength(1);
-  } finally {
-    await h.close();
-  }
+  const h = await start({ timing: { ackWithinMs: 50 } });
+  h.stuut.failNext({ kind: 'delay', ms: 400 });
+  const view = await openForm(h);
+  h.slack.typeInto(view.id, 'job_title', 'CSM');
+  await h.driver.submitView(view.id);
+  h.slack.closeView(view.id);
+  await h.settle();
+  expect(h.slack.callsTo('views.update')[0]?.error).toBe('not_found');
+  const notice = h.slack.messages.find((m) => m.kind === 'response_url');
+  expect(notice?.text).toMatch(/^:white_check_mark: Saved\./);
+  expect(h.slack.messages.filter((m) => m.kind === 'channel')).toHaveLength(1);
 });
 
 describe('the confirmation', () => {
-  let h: Harness;
-  afterEach(async () => {
-    await h.close();
-  });
-
   test('goes to CONTACT_UPDATES_CHANNEL when it is set', async () => {
-    h = await startHarness({ contactUpdatesChannel: 'C0UPDATES' });
+    const h = await start({ contactUpdatesChannel: 'C0UPDATES' });
     const view = await openForm(h);
     h.slack.typeInto(view.id, 'job_title', 'CSM');
     await h.driver.submitView(view.id);
@@ -183,7 +187,7 @@ describe('the confirmation', () => {
   });
 
   test('when the bot is not in the channel, the person is told it was saved and how to fix it; no second PATCH', async () => {
-    h = await startHarness({ contactUpdatesChannel: 'C0UPDATES' });
+    const h = await start({ contactUpdatesChannel: 'C0UPDATES' });
     h.slack.setChannel('C0UPDATES', { isMember: false });
     const view = await openForm(h);
     h.slack.typeInto(view.id, 'job_title', 'CSM');
@@ -197,7 +201,7 @@ describe('the confirmation', () => {
   });
 
   test('from a DM the bot cannot post in, the confirmation reaches the person through response_url', async () => {
-    h = await startHarness();
+    const h = await start();
     h.slack.setChannel('D0SOMEDM', { exists: false });
     const view = await openForm(h, `update ${CONTACT_ID}`, 'D0SOMEDM');
     h.slack.typeInto(view.id, 'job_title', 'CSM');
@@ -208,7 +212,7 @@ describe('the confirmation', () => {
   });
 
   test('escapes user text: a job title of <!channel> pings nobody', async () => {
-    h = await startHarness();
+    const h = await start();
     const view = await openForm(h);
     h.slack.typeInto(view.id, 'job_title', '<!channel> <@U0BOSS> <https://evil.example|bank>');
     await h.driver.submitView(view.id);
@@ -223,16 +227,8 @@ describe('the confirmation', () => {
   });
 
   test('its Edit button reopens the form with these values; only real changes are sent', async () => {
-    h = await startHarness();
-    const view = await openForm(h);
-    h.slack.typeInto(view.id, 'phone', '(415) 555-0100');
-    await h.driver.submitView(view.id);
-    await h.settle();
-    const post = h.slack.messages.find((m) => m.kind === 'channel');
-    h.slack.closeView(view.id);
-
-    await h.driver.clickButton({ actionId: 'contact_edit', messageTs: post?.ts });
-    const form = await waitFor(() => h.slack.openViews()[0], 'the edit form');
+    const h = await start();
+    const form = await saveThenEdit(h, 'phone', '(415) 555-0100');
     const stored = h.stuut.contact(CONTACT_ID);
     expect(form.state.values.email?.value?.value).toBe(stored?.email);
     expect(form.state.values.phone?.value?.value).toBe('+14155550100');
@@ -260,70 +256,50 @@ describe('the confirmation', () => {
 });
 
 test('404 on a form with known values: the id becomes editable and the intent carries over, not the old values', async () => {
-  const h = await startHarness();
-  try {
-    const view = await openForm(h);
-    h.slack.typeInto(view.id, 'job_title', 'CSM');
-    await h.driver.submitView(view.id);
-    await h.settle();
-    const post = h.slack.messages.find((m) => m.kind === 'channel');
-    h.slack.closeView(view.id);
-    await h.driver.clickButton({ actionId: 'contact_edit', messageTs: post?.ts });
-    const form = await waitFor(() => h.slack.openViews()[0], 'the edit form');
+  const h = await start();
+  const form = await saveThenEdit(h, 'job_title', 'CSM');
 
-    // The contact is gone from Stuut by the time the person saves.
-    h.stuut.reset(h.stuut.contacts().filter((c) => c.id !== CONTACT_ID));
-    h.slack.typeInto(form.id, 'job_title', null);
-    h.slack.typeInto(form.id, 'given_name', 'Priyanka');
-    await h.driver.submitView(form.id);
-    const shown = h.slack.getView(form.id);
-    expect(shown?.state.values.contact_id?.value?.value).toBe(CONTACT_ID);
-    expect(shown?.state.values.given_name?.value?.value).toBe('Priyanka');
-    expect(shown?.state.values.clear?.value?.selected_options?.map((o) => o.value)).toEqual([
-      'job_title',
-    ]);
-    expect(JSON.stringify(shown?.blocks)).not.toContain('values Stuut returned');
-  } finally {
-    await h.close();
-  }
+  // The contact is gone from Stuut by the time the person saves.
+  h.stuut.reset(h.stuut.contacts().filter((c) => c.id !== CONTACT_ID));
+  h.slack.typeInto(form.id, 'job_title', null);
+  h.slack.typeInto(form.id, 'given_name', 'Priyanka');
+  await h.driver.submitView(form.id);
+  const shown = h.slack.getView(form.id);
+  expect(shown?.state.values.contact_id?.value?.value).toBe(CONTACT_ID);
+  expect(shown?.state.values.given_name?.value?.value).toBe('Priyanka');
+  expect(shown?.state.values.clear?.value?.selected_options?.map((o) => o.value)).toEqual([
+    'job_title',
+  ]);
+  expect(JSON.stringify(shown?.blocks)).not.toContain('values Stuut returned');
 });
 
 test('422 with a field error and a general one: both reach the person inline', async () => {
-  const h = await startHarness();
-  try {
-    h.stuut.failNext({
-      kind: 'status',
-      status: 422,
-      body: {
-        detail: [
-          { loc: ['body', 'phone'], msg: 'Number is not in service', type: 'value_error' },
-          { loc: ['body'], msg: 'Contact is locked by an import', type: 'value_error' },
-        ],
-      },
-    });
-    const view = await openForm(h);
-    h.slack.typeInto(view.id, 'phone', '+1 415 555 0199');
-    const ack = await h.driver.submitView(view.id);
-    expect(ack.json).toEqual({
-      response_action: 'errors',
-      errors: {
-        phone: 'Number is not in service',
-        email: 'Stuut refused the change: Contact is locked by an import',
-      },
-    });
-  } finally {
-    await h.close();
-  }
+  const h = await start();
+  h.stuut.failNext({
+    kind: 'status',
+    status: 422,
+    body: {
+      detail: [
+        { loc: ['body', 'phone'], msg: 'Number is not in service', type: 'value_error' },
+        { loc: ['body'], msg: 'Contact is locked by an import', type: 'value_error' },
+      ],
+    },
+  });
+  const view = await openForm(h);
+  h.slack.typeInto(view.id, 'phone', '+1 415 555 0199');
+  const ack = await h.driver.submitView(view.id);
+  expect(ack.json).toEqual({
+    response_action: 'errors',
+    errors: {
+      phone: 'Number is not in service',
+      email: 'Stuut refused the change: Contact is locked by an import',
+    },
+  });
 });
 
 describe('after the acknowledgement', () => {
-  let h: Harness;
-  afterEach(async () => {
-    await h.close();
-  });
-
   test('a late 422 shows Stuut’s message under the field it names, in the updated view', async () => {
-    h = await startHarness({ timing: { ackWithinMs: 50 } });
+    const h = await start({ timing: { ackWithinMs: 50 } });
     h.stuut.failNext(
       { kind: 'no-accept', ms: 300 },
       {
@@ -347,7 +323,7 @@ describe('after the acknowledgement', () => {
   });
 
   test('with the response_url expired, the outcome comes as an ephemeral message; with that refused, as a DM', async () => {
-    h = await startHarness({ timing: { ackWithinMs: 50 } });
+    const h = await start({ timing: { ackWithinMs: 50 } });
     h.stuut.failNext({ kind: 'no-accept', ms: 300 }, { kind: 'status', status: 500 });
     const { responseUrl } = await h.driver.slashCommand({
       text: `update ${CONTACT_ID}`,
@@ -375,7 +351,7 @@ describe('after the acknowledgement', () => {
   });
 
   test('a Slack call that hangs times out, and the person is told the contact was saved', async () => {
-    h = await startHarness({ timing: { slackTimeoutMs: 300 } });
+    const h = await start({ timing: { slackTimeoutMs: 300 } });
     h.slack.failNext('chat.postMessage', { delayMs: 10_000, times: 5 });
     const view = await openForm(h);
     h.slack.typeInto(view.id, 'job_title', 'CSM');
@@ -389,7 +365,7 @@ describe('after the acknowledgement', () => {
   });
 
   test('a stuck Slack call cannot hold the save past its budget', async () => {
-    h = await startHarness({ timing: { slackTimeoutMs: 30_000, saveBudgetMs: 2_000 } });
+    const h = await start({ timing: { slackTimeoutMs: 30_000, saveBudgetMs: 2_000 } });
     h.slack.failNext('chat.postMessage', { delayMs: 10_000, times: 5 });
     const view = await openForm(h);
     h.slack.typeInto(view.id, 'job_title', 'CSM');

@@ -6,6 +6,7 @@ import { createLogger } from '../../src/logger';
 import { StuutEmulator } from '../../src/sandbox/stuut';
 import { decodeFormMetadata, encodeFormMetadata } from '../../src/slack/metadata';
 import { createStuutClient, type StuutClient } from '../../src/stuut/client';
+import { EMPTY_FORM_VALUES } from '../fixtures';
 import { conciseReport, fragmentString, hostileString, SEED } from './arbitraries';
 
 const TOKEN = 'stuut-property-token';
@@ -175,14 +176,7 @@ describe('contact ids reach Stuut only as one percent-encoded path segment', () 
         const result = validateForm(
           {
             typedContactId: typed,
-            values: {
-              email: null,
-              given_name: null,
-              family_name: null,
-              name: null,
-              phone: null,
-              job_title: 'Property',
-            },
+            values: { ...EMPTY_FORM_VALUES, job_title: 'Property' },
             clear: [],
           },
           { fixedContactId: null, baseline: null, defaultCountry: 'US' },

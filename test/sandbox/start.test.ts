@@ -1,8 +1,6 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
-import { join } from 'node:path';
 import { sandboxDecision } from '../../src/sandbox/start';
-import { waitFor } from '../e2e/harness';
+import { requireBuild, spawnBot, waitFor } from '../e2e/harness';
 
 describe('sandboxDecision', () => {
   test('no Slack credentials at all: the sandbox', () => {
@@ -29,23 +27,12 @@ describe('sandboxDecision', () => {
   });
 });
 
-const MAIN = join(__dirname, '..', '..', 'dist', 'main.js');
+requireBuild();
 
+/** The compiled bot as `npm start` runs it, with its output read as whole texts. */
 function run(env: Record<string, string>) {
-  const child: ChildProcess = spawn(process.execPath, [MAIN], {
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, exit, out: () => stdout, err: () => stderr };
+  const bot = spawnBot(env);
+  return { ...bot, out: () => bot.stdout.join('\n'), err: () => bot.stderr.join('\n') };
 }
 
 describe('npm start without Slack credentials', () => {

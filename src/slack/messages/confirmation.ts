@@ -1,8 +1,8 @@
-import type { KnownBlock } from '@slack/types';
+import type { ActionsBlock, KnownBlock } from '@slack/types';
 import { FIELD_LABELS, type InternalContact, valuesOf } from '../../domain/contact';
 import type { FieldChange } from '../../domain/diff';
 import { ACTION_ID } from '../ids';
-import { encodeEditButton } from '../metadata';
+import { type EditButtonValue, encodeEditButton } from '../metadata';
 import { escapeMrkdwn, slackDate, truncate, userMention } from '../mrkdwn';
 import { changesText, contactDisplayName, contactFieldsSection } from './contactText';
 
@@ -58,21 +58,7 @@ export function confirmationMessage(model: ConfirmationModel): SlackMessage {
           },
         ],
       },
-      {
-        type: 'actions',
-        block_id: 'actions',
-        elements: [
-          {
-            type: 'button',
-            action_id: ACTION_ID.editContact,
-            text: { type: 'plain_text', text: 'Edit', emoji: true },
-            value: encodeEditButton({
-              contactId: contact.id,
-              baseline: { values: valuesOf(contact), seenAt },
-            }),
-          },
-        ],
-      },
+      editButton({ contactId: contact.id, baseline: { values: valuesOf(contact), seenAt } }),
     ],
   };
 }
@@ -132,18 +118,23 @@ function sharedConfirmationMessage(model: ConfirmationModel): SlackMessage {
           },
         ],
       },
+      // Only the id: the values would reach anyone in the channel who can read the payload.
+      editButton({ contactId: contact.id, baseline: null }),
+    ],
+  };
+}
+
+/** The confirmation's Edit button, which opens the form from what its value carries. */
+function editButton(value: EditButtonValue): ActionsBlock {
+  return {
+    type: 'actions',
+    block_id: 'actions',
+    elements: [
       {
-        type: 'actions',
-        block_id: 'actions',
-        elements: [
-          {
-            type: 'button',
-            action_id: ACTION_ID.editContact,
-            text: { type: 'plain_text', text: 'Edit', emoji: true },
-            // Only the id: the values would reach anyone in the channel who can read the payload.
-            value: encodeEditButton({ contactId: contact.id, baseline: null }),
-          },
-        ],
+        type: 'button',
+        action_id: ACTION_ID.editContact,
+        text: { type: 'plain_text', text: 'Edit', emoji: true },
+        value: encodeEditButton(value),
       },
     ],
   };

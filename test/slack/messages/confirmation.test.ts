@@ -1,5 +1,4 @@
 import {
-  CONTACT_FIELDS,
   type ContactPatch,
   type ContactValues,
   FIELD_LABELS,
@@ -13,7 +12,7 @@ import {
   type SlackMessage,
 } from '../../../src/slack/messages/confirmation';
 import { decodeEditButton } from '../../../src/slack/metadata';
-import { SAMPLE_VALUES, sampleContact } from '../../fixtures';
+import { SAMPLE_VALUES, sampleContact, worstCaseSave } from '../../fixtures';
 
 const ID = 'ic_7Qm2xK9a';
 const USER = 'U0ALICE';
@@ -215,23 +214,7 @@ describe('confirmationMessage: Slack limits', () => {
   ];
 
   test.each(WORST)('every field changed to %s stays within the limits', (_what, fill) => {
-    const before: ContactValues = {
-      email: 'priya.raman@example.com',
-      given_name: fill('a'),
-      family_name: fill('b'),
-      name: fill('c'),
-      phone: '+14155550100',
-      job_title: fill('d'),
-    };
-    const after: ContactValues = {
-      email: `${'x'.repeat(242)}@example.com`,
-      given_name: fill('e'),
-      family_name: fill('f'),
-      name: fill('g'),
-      phone: '+442079460958',
-      job_title: fill('h'),
-    };
-    const patch = Object.fromEntries(CONTACT_FIELDS.map((f) => [f, after[f]])) as ContactPatch;
+    const { before, after, patch } = worstCaseSave(fill);
     const message = confirm(patch, after, before, 'W0123456789');
 
     expect(message.text.length).toBeGreaterThan(0);

@@ -16,7 +16,7 @@ import {
   readContactForm,
   type ViewStateValues,
 } from '../../../src/slack/views/contactForm';
-import { SAMPLE_VALUES } from '../../fixtures';
+import { EMPTY_FORM_VALUES, SAMPLE_VALUES } from '../../fixtures';
 
 const ID = 'ic_7Qm2xK9a';
 const ORIGIN: Origin = {
@@ -388,14 +388,7 @@ describe('readContactForm', () => {
   test('an empty state reads as an empty form', () => {
     expect(readContactForm({})).toEqual({
       typedContactId: null,
-      values: {
-        email: null,
-        given_name: null,
-        family_name: null,
-        name: null,
-        phone: null,
-        job_title: null,
-      },
+      values: EMPTY_FORM_VALUES,
       clear: [],
     });
   });
@@ -550,15 +543,7 @@ describe('inlineErrors', () => {
       const result = validateForm(
         {
           typedContactId,
-          values: {
-            email: null,
-            given_name: null,
-            family_name: null,
-            name: null,
-            phone: null,
-            job_title: null,
-            ...values,
-          },
+          values: { ...EMPTY_FORM_VALUES, ...values },
           clear,
         },
         context,

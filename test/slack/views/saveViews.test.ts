@@ -8,7 +8,7 @@ import {
 import { changedFields } from '../../../src/domain/diff';
 import { CALLBACK_ID } from '../../../src/slack/ids';
 import { savedView, savingView } from '../../../src/slack/views/saveViews';
-import { SAMPLE_VALUES, sampleContact } from '../../fixtures';
+import { SAMPLE_VALUES, sampleContact, worstCaseSave } from '../../fixtures';
 
 const ID = 'ic_7Qm2xK9a';
 
@@ -153,22 +153,7 @@ describe('savedView', () => {
     ['ampersand', '&'],
   ])('every field changed to 255 %s characters stays within the limits', (_what, ch) => {
     const fill = (c: string) => (ch === 'x' ? c : ch).repeat(255);
-    const before: ContactValues = {
-      ...BEFORE,
-      given_name: fill('a'),
-      family_name: fill('b'),
-      name: fill('c'),
-      job_title: fill('d'),
-    };
-    const after: ContactValues = {
-      email: `${'x'.repeat(242)}@example.com`,
-      given_name: fill('e'),
-      family_name: fill('f'),
-      name: fill('g'),
-      phone: '+442079460958',
-      job_title: fill('h'),
-    };
-    const patch = Object.fromEntries(CONTACT_FIELDS.map((f) => [f, after[f]])) as ContactPatch;
+    const { before, after, patch } = worstCaseSave(fill);
     const view = saved(patch, after, before);
     expectModalLimits(view);
     const fields = blocksOf(view).find((b) => b.block_id === 'contact')?.fields ?? [];
