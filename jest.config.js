@@ -8,6 +8,8 @@ module.exports = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': swc },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
+  // A dynamic import() names the compiled file (main.ts loads the sandbox that way).
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   // End-to-end tests start real servers; two workers fit a 2-core CI machine.
   maxWorkers: 2,
   testTimeout: 30000,

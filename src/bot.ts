@@ -1,111 +1,164 @@
 import type { Config } from './config';
 import { InflightTracker, withDeadline } from './inflight';
 import type { Logger } from './logger';
-import { createApp, DEFAULT_TIMING } from './slack/app';
+import { createApp, DEFAULT_TIMING, type SaveTiming } from './slack/app';
+import type { EditorCheckOptions } from './slack/authorization';
+import { type ChannelSharing, createChannelSharing } from './slack/channels';
 import { slackPlatformError } from './slack/delivery';
-import { SLACK_EVENTS_PATH, type SlackHttpServer, startSlackHttpServer } from './slack/httpServer';
-import { createStuutClient } from './stuut/client';
+import {
+  type HealthReport,
+  SLACK_EVENTS_PATH,
+  type SlackHttpServer,
+  startSlackHttpServer,
+} from './slack/httpServer';
+import { createStuutClient, type StuutClientOptions } from './stuut/client';
 
 /** Slack refused the bot at start; `message` is the one line to print. */
 export class StartupError extends Error {
   override readonly name = 'StartupError';
 }
 
+/**
+ * What a test (or the sandbox) may replace; production passes none of it. Everything else is
+ * built here from the configuration, in one place.
+ */
+export interface BotOverrides {
+  /** Where the HTTP server listens; default every interface. */
+  host?: string;
+  /** The bot's clock for what people see (dates in messages). */
+  now?: () => Date;
+  /** The clock the request-timestamp check compares Slack's timestamps with, in ms. */
+  requestClock?: () => number;
+  timing?: Partial<SaveTiming>;
+  /** Timeouts, retry policy, breaker and clocks of the Stuut client. */
+  stuutClient?: Partial<Omit<StuutClientOptions, 'baseUrl' | 'token' | 'logger'>>;
+  /** The editor check's cache and deadline. */
+  editorCheck?: Partial<Pick<EditorCheckOptions, 'ttlMs' | 'deadlineMs' | 'maxEntries' | 'now'>>;
+  /** The shared-channel lookup and its cache; default one per bot. */
+  channelSharing?: ChannelSharing;
+}
+
 export interface RunningBot {
-  /** The HTTP port, or null in Socket Mode. */
+  /** The HTTP port (Slack's Request URL and /healthz); in Socket Mode the /healthz port or null. */
   port: number | null;
+  /** Resolves when every listener's work has finished (confirmations included); false on time-out. */
+  settle(timeoutMs?: number): Promise<boolean>;
   /**
-   * Drains: /healthz and new Slack requests answer 503 while in-flight saves and their
-   * confirmations finish (bounded by the save budget); then the server closes. Resolves true
-   * when every save finished. Calling it again returns the same promise.
+   * Drains: new Slack requests are turned away, in-flight saves and their confirmations finish
+   * (bounded by the save budget), then the bot disconnects. Resolves true when every save
+   * finished. Calling it again returns the same promise.
    */
   shutdown(): Promise<boolean>;
 }
 
-/**
- * Config → Stuut client → Bolt app → the bot's HTTP server in front of Bolt (or Socket Mode);
- * shared by the real start and the sandbox.
- */
+/** The one composition root: config → clients → Bolt app → HTTP server or Socket Mode. */
 export async function startBot(
   config: Config,
   logger: Logger,
-  options: { host?: string } = {},
+  overrides: BotOverrides = {},
 ): Promise<RunningBot> {
+  const timing = { ...DEFAULT_TIMING, ...overrides.timing };
   const stuut = createStuutClient({
     baseUrl: config.stuutApiUrl,
     token: config.stuutApiToken,
     logger: logger.child({ component: 'stuut' }),
+    ...overrides.stuutClient,
   });
   const inflight = new InflightTracker();
   let draining = false;
-  const { app, receiver } = createApp(config, { stuut, logger, inflight });
+  const { app, receiver } = createApp(config, {
+    stuut,
+    logger,
+    inflight,
+    timing,
+    isDraining: () => draining,
+    channels: overrides.channelSharing ?? createChannelSharing({ logger }),
+    ...(overrides.now ? { now: overrides.now } : {}),
+    ...(overrides.editorCheck ? { editorCheck: overrides.editorCheck } : {}),
+  });
+  const closeClients = () => stuut.close().catch(() => undefined);
 
   try {
     await app.init();
   } catch (error) {
-    await stuut.close().catch(() => undefined);
+    await closeClients();
     throw new StartupError(describeStartupFailure(error));
   }
 
+  const health = async (): Promise<HealthReport> => ({ status: draining ? 'draining' : 'ok' });
+  // In Socket Mode a port is bound only when PORT was set, for platforms that probe /healthz.
+  const httpPort = config.mode === 'http' ? config.port : config.healthPort;
   let http: SlackHttpServer | null = null;
   try {
-    if (receiver) {
-      // Bolt's receiver never listens itself: our server checks each request, then hands it on.
+    if (httpPort !== null) {
       http = await startSlackHttpServer({
-        requestListener: receiver.requestListener,
+        // Bolt's receiver never listens itself: our server checks each request, then hands it on.
+        requestListener: receiver?.requestListener ?? null,
         isDraining: () => draining,
+        health,
         logger,
-        port: config.port,
-        ...(options.host ? { host: options.host } : {}),
+        port: httpPort,
+        ...(overrides.host ? { host: overrides.host } : {}),
+        ...(overrides.requestClock ? { now: overrides.requestClock } : {}),
       });
       logger.info(
-        { port: http.port, mode: 'http', path: SLACK_EVENTS_PATH },
+        { port: http.port, mode: config.mode, path: receiver ? SLACK_EVENTS_PATH : '/healthz' },
         `listening on port ${http.port}`,
       );
-    } else {
-      await app.start();
-      logger.info({ mode: 'socket' }, 'connected to Slack in Socket Mode');
     }
   } catch (error) {
-    await stuut.close().catch(() => undefined);
+    await closeClients();
     const code = (error as { code?: unknown }).code;
     throw new StartupError(
-      config.mode === 'http'
-        ? `startup error: could not listen on port ${config.port} (${typeof code === 'string' ? code : 'error'}). Choose another PORT.`
-        : `startup error: could not connect to Slack in Socket Mode (${describeStartupFailure(error)}). Check SLACK_APP_TOKEN.`,
+      `startup error: could not listen on port ${httpPort} (${typeof code === 'string' ? code : 'error'}). Choose another PORT.`,
     );
+  }
+  if (config.mode === 'socket') {
+    try {
+      await app.start();
+    } catch (error) {
+      await http?.close();
+      await closeClients();
+      throw new StartupError(describeSocketStartFailure(error));
+    }
+    logger.info({ mode: 'socket' }, 'connected to Slack in Socket Mode');
   }
 
   const server = http;
   let stopped: Promise<boolean> | undefined;
   const stop = async (): Promise<boolean> => {
     draining = true;
-    const deadline = Date.now() + DEFAULT_TIMING.saveBudgetMs;
-    logger.info({ inflight: inflight.size }, 'shutting down: finishing in-flight saves');
+    const deadline = Date.now() + timing.saveBudgetMs;
+    const left = () => Math.max(0, deadline - Date.now());
+    logger.info({ inflight: inflight.size }, 'shutting down: finishing in-flight work');
     let drained: boolean;
-    if (server) {
+    if (config.mode === 'http' && server) {
       // Still listening, so /healthz and new Slack requests get 503 while saves finish.
-      drained = await inflight.drain(DEFAULT_TIMING.saveBudgetMs);
+      drained = await inflight.drain(timing.saveBudgetMs);
       await server.close();
       // A submission Bolt was still acknowledging when draining began may have started a save.
-      drained = (await inflight.drain(Math.max(0, deadline - Date.now()))) && drained;
+      drained = (await inflight.drain(left())) && drained;
     } else {
-      // Socket Mode: disconnect first, so Slack sends new events to another instance.
-      const done = await withDeadline(
-        Promise.all([
-          app.stop().catch(() => undefined),
-          inflight.drain(DEFAULT_TIMING.saveBudgetMs),
-        ]),
-        DEFAULT_TIMING.saveBudgetMs + 1_000,
+      // Socket Mode: envelopes that arrive now are answered "restarting" (see createApp). The
+      // acknowledgements still owed go out over the socket before it closes; then Slack sends
+      // new envelopes to another connection while the saves finish over the Web API.
+      await inflight.acksSent(Math.min(left(), timing.ackWithinMs + 1_000));
+      await withDeadline(
+        app.stop().catch((error: unknown) => {
+          logger.warn({ err: error }, 'Socket Mode disconnect failed');
+        }),
+        Math.min(left(), 2_000),
       );
-      drained = done?.[1] === true;
+      drained = await inflight.drain(left());
+      await server?.close();
     }
-    await stuut.close().catch(() => undefined);
+    await closeClients();
     return drained;
   };
 
   return {
     port: server?.port ?? null,
+    settle: (timeoutMs = 30_000) => inflight.drain(timeoutMs),
     shutdown() {
       stopped ??= stop();
       return stopped;
@@ -128,4 +181,19 @@ export function describeStartupFailure(error: unknown): string {
     return `startup error: Slack answered ${code} at auth.test. Check SLACK_BOT_TOKEN and SLACK_API_URL.`;
   }
   return `startup error: could not reach Slack to check SLACK_BOT_TOKEN (${error instanceof Error ? error.message : 'unknown error'}). Check SLACK_API_URL and the network.`;
+}
+
+/** One line for a Socket Mode connection that Slack refused or that could not be made. */
+export function describeSocketStartFailure(error: unknown): string {
+  const code = slackPlatformError(error);
+  if (
+    code === 'invalid_auth' ||
+    code === 'not_authed' ||
+    code === 'not_allowed_token_type' ||
+    code === 'token_revoked'
+  ) {
+    return `startup error: Slack refused SLACK_APP_TOKEN (${code}) at apps.connections.open. Create an app-level token with the connections:write scope on the app's "Basic Information" page.`;
+  }
+  const reason = code ?? (error instanceof Error ? error.message : 'unknown error');
+  return `startup error: could not connect to Slack in Socket Mode (${reason}). Check SLACK_APP_TOKEN and the network.`;
 }

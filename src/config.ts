@@ -55,6 +55,71 @@ const contactEditors = z.string().transform((value, ctx): ContactEditors => {
   return { users, groups };
 });
 
+/** Where the contact book lives: a SQLite file by default, PostgreSQL when DATABASE_URL is set. */
+export type BookLocation =
+  | { engine: 'sqlite'; path: string }
+  | {
+      engine: 'postgres';
+      url: string /** DATABASE_URL without its password, for messages. */;
+      shown: string;
+    };
+
+export const DEFAULT_BOOK_PATH = 'data/contact-book.sqlite';
+
+const BookEnvShape = {
+  CONTACT_BOOK_PATH: optional(z.string().trim().min(1)),
+  DATABASE_URL: optional(
+    z
+      .string()
+      .trim()
+      .refine((value) => {
+        try {
+          const url = new URL(value);
+          return (
+            (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.host !== ''
+          );
+        } catch {
+          return false;
+        }
+      }, 'must be a postgres:// or postgresql:// URL with a host'),
+  ),
+};
+
+const BookEnvSchema = z.object(BookEnvShape);
+
+function bookLocationOf(vars: z.infer<typeof BookEnvSchema>): BookLocation {
+  if (vars.DATABASE_URL) {
+    return {
+      engine: 'postgres',
+      url: vars.DATABASE_URL,
+      shown: withoutPassword(vars.DATABASE_URL),
+    };
+  }
+  return { engine: 'sqlite', path: vars.CONTACT_BOOK_PATH ?? DEFAULT_BOOK_PATH };
+}
+
+/** The book's location alone, for the command-line tools (import, forget) that need no Slack. */
+export function loadBookLocation(env: NodeJS.ProcessEnv): BookLocation {
+  const parsed = BookEnvSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${String(issue.path[0])}: ${describe(issue)}`),
+    );
+  }
+  return bookLocationOf(parsed.data);
+}
+
+/** A URL fit to print: the password (and nothing else) replaced. */
+export function withoutPassword(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(unparseable URL)';
+  }
+}
+
 const EnvSchema = z.object({
   SLACK_BOT_TOKEN: optional(z.string().trim().startsWith('xoxb-', 'must be a bot token (xoxb-…)')),
   SLACK_SIGNING_SECRET: optional(z.string().trim().min(1)),
@@ -92,6 +157,7 @@ const EnvSchema = z.object({
   ),
   CONTACT_EDITORS: optional(contactEditors),
   LOG_LEVEL: optional(z.enum(LOG_LEVELS, `must be one of ${LOG_LEVELS.join(', ')}`)),
+  ...BookEnvShape,
 });
 
 interface CommonConfig {
@@ -103,14 +169,28 @@ interface CommonConfig {
   /** Who may update contacts; null: every full member of the installing workspace. */
   contactEditors: Readonly<ContactEditors> | null;
   defaultPhoneCountry: CountryCode;
-  port: number;
   logLevel: (typeof LOG_LEVELS)[number];
+  book: BookLocation;
+  /** Set on a platform dyno (DYNO), whose disk is lost at every restart. */
+  ephemeralDisk: boolean;
 }
 
 export type Config = Readonly<
-  | (CommonConfig & { mode: 'http'; signingSecret: string })
-  | (CommonConfig & { mode: 'socket'; appToken: string })
+  | (CommonConfig & {
+      mode: 'http';
+      signingSecret: string;
+      /** Slack's Request URL and /healthz; PORT, default 3000. */
+      port: number;
+    })
+  | (CommonConfig & {
+      mode: 'socket';
+      appToken: string;
+      /** Only when PORT is set: a /healthz server for platforms that probe; else no port. */
+      healthPort: number | null;
+    })
 >;
+
+export type HttpConfig = Extract<Config, { mode: 'http' }>;
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -152,12 +232,18 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     contactUpdatesChannel: vars.CONTACT_UPDATES_CHANNEL ?? null,
     contactEditors: vars.CONTACT_EDITORS ? frozenEditors(vars.CONTACT_EDITORS) : null,
     defaultPhoneCountry: (vars.DEFAULT_PHONE_COUNTRY ?? 'US') as CountryCode,
-    port: vars.PORT ?? 3000,
     logLevel: vars.LOG_LEVEL ?? 'info',
+    book: bookLocationOf(vars),
+    ephemeralDisk: typeof env.DYNO === 'string' && env.DYNO !== '',
   };
   const config: Config = socketMode
-    ? { ...common, mode: 'socket', appToken: vars.SLACK_APP_TOKEN! }
-    : { ...common, mode: 'http', signingSecret: vars.SLACK_SIGNING_SECRET! };
+    ? { ...common, mode: 'socket', appToken: vars.SLACK_APP_TOKEN!, healthPort: vars.PORT ?? null }
+    : {
+        ...common,
+        mode: 'http',
+        signingSecret: vars.SLACK_SIGNING_SECRET!,
+        port: vars.PORT ?? 3000,
+      };
   return Object.freeze(config);
 }
 

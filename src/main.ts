@@ -1,7 +1,7 @@
 import { type RunningBot, StartupError, startBot } from './bot';
 import { type Config, ConfigError, loadConfig } from './config';
 import { createLogger, type Logger } from './logger';
-import { checkSandboxSettings, type Sandbox, sandboxDecision, startSandbox } from './sandbox/start';
+import { sandboxDecision } from './startMode';
 
 /**
  * The composition root. With Slack credentials it runs the bot against real Slack and Stuut;
@@ -10,6 +10,9 @@ import { checkSandboxSettings, type Sandbox, sandboxDecision, startSandbox } fro
 export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const decision = sandboxDecision(env);
   if (decision.kind === 'sandbox') {
+    // Loaded only when chosen: a real start never loads the emulators or the page server
+    // (test/e2e/production.test.ts proves it).
+    const { checkSandboxSettings, startSandbox } = await import('./sandbox/start.js');
     let settings: Config;
     try {
       settings = checkSandboxSettings(env);
@@ -17,7 +20,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
       exitWithConfigErrors(error, null);
     }
     const logger = createLogger(settings.logLevel);
-    let sandbox: Sandbox;
+    let sandbox: Awaited<ReturnType<typeof startSandbox>>;
     try {
       sandbox = await startSandbox(env, logger);
     } catch (error) {
@@ -77,20 +80,14 @@ function handleSignals(logger: Logger, shutdown: () => Promise<boolean>): void {
         );
       process.exit(0);
     } catch (error) {
-      logger.error(
-        { signal, error: error instanceof Error ? error.name : typeof error },
-        'shutdown failed',
-      );
+      logger.error({ signal, err: error }, 'shutdown failed');
       process.exit(1);
     }
   };
   process.on('SIGTERM', (signal) => void onSignal(signal));
   process.on('SIGINT', (signal) => void onSignal(signal));
   process.on('unhandledRejection', (reason) => {
-    logger.error(
-      { error: reason instanceof Error ? reason.name : typeof reason },
-      'unhandled rejection',
-    );
+    logger.error({ err: reason }, 'unhandled rejection');
   });
 }
 

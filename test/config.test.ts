@@ -68,6 +68,8 @@ describe('valid configurations', () => {
       defaultPhoneCountry: 'US',
       port: 3000,
       logLevel: 'info',
+      book: { engine: 'sqlite', path: 'data/contact-book.sqlite' },
+      ephemeralDisk: false,
     });
   });
 
@@ -76,6 +78,44 @@ describe('valid configurations', () => {
     expect(config.mode).toBe('socket');
     expect(config).toMatchObject({ appToken: APP_TOKEN, botToken: BOT_TOKEN });
     expect(config).not.toHaveProperty('signingSecret');
+  });
+
+  test('Socket Mode binds no port unless PORT is set, and then only for /healthz', () => {
+    expect(loadConfig(SOCKET_ENV)).toMatchObject({ mode: 'socket', healthPort: null });
+    expect(loadConfig(SOCKET_ENV)).not.toHaveProperty('port');
+    expect(loadConfig({ ...SOCKET_ENV, PORT: '8080' })).toMatchObject({ healthPort: 8080 });
+  });
+
+  test('DATABASE_URL chooses PostgreSQL; the password never reaches what is shown', () => {
+    const config = loadConfig({
+      ...HTTP_ENV,
+      DATABASE_URL: 'postgres://bot:S3CRET-pw@db.example:5432/contacts?sslmode=no-verify',
+      CONTACT_BOOK_PATH: '/var/lib/bot/book.sqlite',
+    });
+    expect(config.book).toEqual({
+      engine: 'postgres',
+      url: 'postgres://bot:S3CRET-pw@db.example:5432/contacts?sslmode=no-verify',
+      shown: 'postgres://bot:***@db.example:5432/contacts?sslmode=no-verify',
+    });
+  });
+
+  test('CONTACT_BOOK_PATH moves the SQLite file; DYNO marks the disk as ephemeral', () => {
+    expect(
+      loadConfig({ ...HTTP_ENV, CONTACT_BOOK_PATH: '/var/lib/bot/book.sqlite', DYNO: 'web.1' }),
+    ).toMatchObject({
+      book: { engine: 'sqlite', path: '/var/lib/bot/book.sqlite' },
+      ephemeralDisk: true,
+    });
+  });
+
+  test.each([
+    'mysql://bot:S3CRET-pw@db.example/contacts',
+    'postgres://bot:S3CRET-pw@',
+    'not a url S3CRET-pw',
+  ])('DATABASE_URL %s is refused with one line naming it, never its value', (url) => {
+    const lines = problemsOf({ ...HTTP_ENV, DATABASE_URL: url });
+    expectOneLineNaming(lines, 'DATABASE_URL');
+    expect(lines[0]).not.toContain('S3CRET-pw');
   });
 
   test('SLACK_APP_TOKEN wins over a signing secret', () => {

@@ -4,7 +4,8 @@ import Ajv from 'ajv';
 import { parse } from 'yaml';
 
 const root = join(__dirname, '..');
-const schemaPath = join(root, '..', 'shared', 'slack-manifest.schema.1.0.0.json');
+// Slack's manifest schema (slackapi/manifest-schema, MIT: see the LICENSE file beside it).
+const schemaPath = join(root, 'test', 'data', 'slack-manifest.schema.1.0.0.json');
 
 function loadManifest(): Record<string, unknown> {
   return parse(readFileSync(join(root, 'manifest.yml'), 'utf8')) as Record<string, unknown>;

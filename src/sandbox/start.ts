@@ -1,52 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { StartupError, startBot } from '../bot';
-import { type Config, loadConfig } from '../config';
+import { type HttpConfig, loadConfig } from '../config';
 import type { Logger } from '../logger';
 import { SlackClientDriver, SlackEmulator } from './slack';
 import { StuutEmulator, seedContacts } from './stuut';
 import { SANDBOX_CHANNEL, SANDBOX_USER, startPageServer } from './web/server';
 
-const SLACK_CREDENTIALS = ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN'] as const;
 const LOOPBACK = '127.0.0.1';
-
-export type SandboxDecision =
-  | { kind: 'sandbox' }
-  | {
-      kind: 'real' /** Why the sandbox was not started although no credentials were set. */;
-      refusedSandbox: string | null;
-    };
-
-/**
- * The sandbox starts only when no Slack credential is set at all. Partial credentials are a
- * broken deployment, not a wish for the sandbox; so are production and platform dynos.
- */
-export function sandboxDecision(env: NodeJS.ProcessEnv): SandboxDecision {
-  // The same rule as the configuration: any non-empty value counts as set.
-  const anyCredential = SLACK_CREDENTIALS.some((name) => (env[name] ?? '') !== '');
-  if (anyCredential) return { kind: 'real', refusedSandbox: null };
-  if (env.NODE_ENV === 'production') {
-    return {
-      kind: 'real',
-      refusedSandbox:
-        'The local sandbox does not start with NODE_ENV=production: set the Slack credentials listed above.',
-    };
-  }
-  if (env.DYNO) {
-    return {
-      kind: 'real',
-      refusedSandbox:
-        'The local sandbox does not start on a platform dyno (DYNO is set): set the Slack credentials listed above.',
-    };
-  }
-  return { kind: 'sandbox' };
-}
 
 /**
  * The settings a person may give the sandbox (PORT, LOG_LEVEL, DEFAULT_PHONE_COUNTRY,
  * CONTACT_UPDATES_CHANNEL), checked by the same schema as the real start; throws ConfigError.
  */
-export function checkSandboxSettings(env: NodeJS.ProcessEnv): Config {
-  return loadConfig({
+export function checkSandboxSettings(env: NodeJS.ProcessEnv): HttpConfig {
+  const settings = loadConfig({
     SLACK_BOT_TOKEN: 'xoxb-sandbox',
     SLACK_SIGNING_SECRET: 'sandbox',
     STUUT_API_URL: `http://${LOOPBACK}`,
@@ -56,6 +23,8 @@ export function checkSandboxSettings(env: NodeJS.ProcessEnv): Config {
     LOG_LEVEL: env.LOG_LEVEL || 'warn',
     PORT: env.PORT,
   });
+  if (settings.mode !== 'http') throw new Error('the sandbox settings are HTTP mode');
+  return settings;
 }
 
 export interface Sandbox {

@@ -1,9 +1,10 @@
-import { App, HTTPReceiver } from '@slack/bolt';
+import { type AnyMiddlewareArgs, App, HTTPReceiver, type Middleware } from '@slack/bolt';
 import type { Config } from '../config';
 import type { InflightTracker } from '../inflight';
 import { type Logger, toBoltLogger } from '../logger';
 import type { StuutClient } from '../stuut/client';
-import { createEditorCheck } from './authorization';
+import { createEditorCheck, type EditorCheckOptions } from './authorization';
+import type { ChannelSharing } from './channels';
 import { slackErrorCode } from './delivery';
 import { SLACK_EVENTS_PATH } from './httpServer';
 import { registerListeners } from './listeners';
@@ -12,9 +13,14 @@ export interface AppDeps {
   stuut: StuutClient;
   logger: Logger;
   inflight: InflightTracker;
+  /** Which channels are shared with another organisation (cached). */
+  channels: ChannelSharing;
+  /** True once a shutdown began. */
+  isDraining: () => boolean;
   now?: () => Date;
   /** Overrides for tests; the defaults are the documented budget. */
   timing?: Partial<SaveTiming>;
+  editorCheck?: Partial<Pick<EditorCheckOptions, 'ttlMs' | 'deadlineMs' | 'maxEntries' | 'now'>>;
 }
 
 export interface SaveTiming {
@@ -70,12 +76,15 @@ export function createApp(config: Config, deps: AppDeps): BuiltApp {
       : { socketMode: true, appToken: config.mode === 'socket' ? config.appToken : undefined }),
   });
 
+  if (!receiver) app.use(turnAwayWhileDraining(deps.isDraining, deps.logger));
+
   registerListeners(app, {
     stuut: deps.stuut,
     logger: deps.logger,
     inflight: deps.inflight,
     defaultPhoneCountry: config.defaultPhoneCountry,
     contactUpdatesChannel: config.contactUpdatesChannel,
+    channels: deps.channels,
     ackWithinMs: timing.ackWithinMs,
     saveBudgetMs: timing.saveBudgetMs,
     now: deps.now ?? (() => new Date()),
@@ -83,15 +92,61 @@ export function createApp(config: Config, deps: AppDeps): BuiltApp {
       client: app.client,
       logger: deps.logger,
       editors: config.contactEditors,
+      ...deps.editorCheck,
     }),
   });
 
   app.error(async (error) => {
-    deps.logger.error(
-      { error: error.name, code: slackErrorCode(error) },
-      'unhandled listener error',
-    );
+    // The bot's own bug or an unexpected Slack failure: message and stack, for whoever fixes it.
+    deps.logger.error({ err: error, code: slackErrorCode(error) }, 'unhandled listener error');
   });
 
   return { app, receiver };
+}
+
+/** What a person sees when their command reaches an instance that is shutting down. */
+export const RESTARTING_TEXT = 'The bot is restarting. Try again in a moment.';
+
+/**
+ * Socket Mode has no HTTP 503: an envelope that reaches an instance after SIGTERM is still
+ * acknowledged (Slack would otherwise retry it, and show the person an error), but not acted
+ * on. A command is told to try again; a submitted form keeps its values and says the same
+ * under its first input; a click or an event is only acknowledged.
+ */
+function turnAwayWhileDraining(
+  isDraining: () => boolean,
+  logger: Logger,
+): Middleware<AnyMiddlewareArgs> {
+  return async (args) => {
+    if (!isDraining()) {
+      await args.next();
+      return;
+    }
+    const { body } = args;
+    const ack = 'ack' in args ? (args.ack as (response?: unknown) => Promise<void>) : undefined;
+    logger.info(
+      { type: body.type ?? ('command' in body ? 'command' : 'unknown') },
+      'turned away: shutting down',
+    );
+    if (!ack) return;
+    if ('command' in body) {
+      await ack({ response_type: 'ephemeral', text: RESTARTING_TEXT });
+    } else if (body.type === 'view_submission') {
+      const firstInput = body.view.blocks.find((block) => block.type === 'input')?.block_id;
+      await ack(
+        firstInput
+          ? {
+              response_action: 'errors',
+              errors: {
+                [firstInput]: `${RESTARTING_TEXT} Your values are kept: press Save again.`,
+              },
+            }
+          : undefined,
+      );
+    } else if (body.type === 'block_suggestion') {
+      await ack({ options: [] });
+    } else {
+      await ack();
+    }
+  };
 }

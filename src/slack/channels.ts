@@ -105,19 +105,3 @@ export function createChannelSharing(options: ChannelSharingOptions): ChannelSha
     },
   };
 }
-
-const perClient = new WeakMap<WebClient, ChannelSharing>();
-
-/**
- * One cache per Slack Web API client: Bolt keeps one client per workspace token, so this is
- * one cache per workspace and process. A client seen once only gets a cache that is never
- * reused, which costs a lookup, never a wrong answer.
- */
-export function channelSharingFor(client: WebClient, logger: Logger): ChannelSharing {
-  let sharing = perClient.get(client);
-  if (!sharing) {
-    sharing = createChannelSharing({ logger });
-    perClient.set(client, sharing);
-  }
-  return sharing;
-}

@@ -47,11 +47,22 @@ export function refuseSlackRequest(
   return null;
 }
 
+/** The body of /healthz: the bot's state, and its helpers' (a failing helper is not a failing bot). */
+export interface HealthReport {
+  status: 'ok' | 'draining';
+  [helper: string]: string;
+}
+
 export interface SlackHttpServerOptions {
-  /** Bolt's `HTTPReceiver.requestListener`: routes, verifies the signature, dispatches. */
-  requestListener: RequestListener;
+  /**
+   * Bolt's `HTTPReceiver.requestListener`: routes, verifies the signature, dispatches. Null in
+   * Socket Mode, where this server only answers /healthz.
+   */
+  requestListener: RequestListener | null;
   /** True once shutdown began: /healthz and the events endpoint answer 503. */
   isDraining: () => boolean;
+  /** What /healthz reports; its status decides 200 or 503. */
+  health: () => Promise<HealthReport>;
   logger: Logger;
   /** Milliseconds since the epoch; injectable so tests can move the clock. */
   now?: () => number;
@@ -75,8 +86,19 @@ export function createSlackHttpServer(options: SlackHttpServerOptions): Server {
     const method = (req.method ?? 'GET').toUpperCase();
 
     if (path === HEALTHZ_PATH && (method === 'GET' || method === 'HEAD')) {
-      const draining = options.isDraining();
-      answer(res, draining ? 503 : 200, draining ? 'draining' : 'ok', draining);
+      void options.health().then(
+        (report) => answerJson(res, report.status === 'ok' ? 200 : 503, report),
+        (error: unknown) => {
+          logger.error({ err: error }, 'health check failed');
+          answerJson(res, 500, { status: 'error' });
+        },
+      );
+      return;
+    }
+
+    const { requestListener } = options;
+    if (!requestListener) {
+      answer(res, 404, 'not found');
       return;
     }
 
@@ -95,14 +117,14 @@ export function createSlackHttpServer(options: SlackHttpServerOptions): Server {
     }
 
     try {
-      options.requestListener(req, res);
+      requestListener(req, res);
     } catch (error) {
       // What Bolt's own server does: a route it does not know is a 404, anything else a 500.
       if (error instanceof HTTPReceiverDeferredRequestError) {
         answer(res, 404, 'not found');
         return;
       }
-      logger.error({ error: error instanceof Error ? error.name : typeof error }, 'request failed');
+      logger.error({ err: error }, 'request failed');
       if (!res.headersSent) answer(res, 500, 'internal error');
     }
   });
@@ -169,4 +191,13 @@ function answer(res: ServerResponse, status: number, text: string, close = false
     ...(close ? { connection: 'close' } : {}),
   });
   res.end(text);
+}
+
+function answerJson(res: ServerResponse, status: number, body: object): void {
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    ...(status === 200 ? {} : { connection: 'close' }),
+  });
+  res.end(JSON.stringify(body));
 }

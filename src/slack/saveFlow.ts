@@ -9,11 +9,12 @@ import {
 } from '../domain/contact';
 import { changedFields } from '../domain/diff';
 import type { ClearableField, FormErrors, FormInput } from '../domain/form';
+import { BotFailureError } from '../errors';
 import { withDeadline } from '../inflight';
 import type { Logger } from '../logger';
 import type { StuutClient } from '../stuut/client';
-import { StuutError, StuutHttpError, StuutUnexpectedResponseError } from '../stuut/errors';
-import { type ChannelSharing, channelSharingFor } from './channels';
+import { InvalidContactIdError, StuutError, StuutHttpError } from '../stuut/errors';
+import type { ChannelSharing } from './channels';
 import { type Person, slackErrorCode, tellPerson } from './delivery';
 import { confirmationMessage } from './messages/confirmation';
 import {
@@ -35,8 +36,8 @@ export interface SaveFlowDeps {
   /** Everything after Save, the confirmation included, ends within this. */
   saveBudgetMs: number;
   now: () => Date;
-  /** Which channels are shared with another organisation; default: one cache per Slack client. */
-  channels?: ChannelSharing;
+  /** Which channels are shared with another organisation (cached). */
+  channels: ChannelSharing;
 }
 
 /** The longest the confirmation waits to learn whether its channel is shared (then: it is). */
@@ -54,14 +55,30 @@ export interface SaveRequest {
   metadata: FormMetadata;
 }
 
-type Outcome = { ok: true; contact: InternalContact } | { ok: false; error: StuutError };
+/** Why a save failed: Stuut's answer (or its absence), or the bot's own bug. */
+type SaveError = StuutError | BotFailureError;
+
+type Outcome = { ok: true; contact: InternalContact } | { ok: false; error: SaveError };
+
+/** Whether the person should look at the id: Stuut has no such contact, or it is no id at all. */
+function idIsWrong(error: SaveError): boolean {
+  return (
+    (error instanceof StuutHttpError && error.status === 404) ||
+    error instanceof InvalidContactIdError
+  );
+}
 
 /** The form again, with exactly what the person typed, and why it did not save. */
-function formAfterFailure(request: SaveRequest, error: StuutError, inline: boolean): ModalView {
+function formAfterFailure(request: SaveRequest, error: SaveError, inline: boolean): ModalView {
   const { form, metadata, contactId, patch } = request;
-  const notFound = error instanceof StuutHttpError && error.status === 404;
+  const notFound = idIsWrong(error);
   const notes: FormErrors = {};
-  if (notFound) notes.contact_id = `Stuut has no internal contact with id ${contactId}.`;
+  if (notFound) {
+    notes.contact_id =
+      error instanceof InvalidContactIdError
+        ? error.userMessage
+        : `Stuut has no internal contact with id ${contactId}.`;
+  }
   if (!inline && error instanceof StuutHttpError) Object.assign(notes, error.fieldErrors);
   // Known values belong to the id that was not found; for another id only the intent carries
   // over: what was typed, and what was emptied (which, without known values, is a tick to clear).
@@ -84,14 +101,12 @@ function formAfterFailure(request: SaveRequest, error: StuutError, inline: boole
   });
 }
 
-function toStuutError(error: unknown, logger: Logger): StuutError {
+function toSaveError(error: unknown, logger: Logger): SaveError {
   if (error instanceof StuutError) return error;
-  // A bug of the bot's own, not Stuut's answer; the person still gets a message and their values.
-  logger.error(
-    { error: error instanceof Error ? error.name : typeof error },
-    'save failed unexpectedly',
-  );
-  return new StuutUnexpectedResponseError(0, 'internal error');
+  // A bug of the bot's own, not Stuut's answer: logged with its stack for whoever fixes it; the
+  // person still gets a message that says so, and their values.
+  logger.error({ err: error }, 'save failed: a bug in the bot');
+  return new BotFailureError(error);
 }
 
 /**
@@ -105,13 +120,13 @@ export async function saveContact(deps: SaveFlowDeps, request: SaveRequest): Pro
   const startedAt = Date.now();
   const pending: Promise<Outcome> = deps.stuut.updateInternalContact(contactId, patch).then(
     (contact) => ({ ok: true as const, contact }),
-    (error: unknown) => ({ ok: false as const, error: toStuutError(error, logger) }),
+    (error: unknown) => ({ ok: false as const, error: toSaveError(error, logger) }),
   );
   // Whether the confirmation's channel is shared is asked while Stuut works, so it costs the
   // confirmation no time. Bounded, never rejects, and "shared" when unknown.
   const target = confirmationTarget(deps, request);
   const shared: Promise<boolean> = target
-    ? (deps.channels ?? channelSharingFor(request.client, logger)).isShared(
+    ? deps.channels.isShared(
         request.client,
         target,
         Math.max(0, Math.min(CHANNEL_LOOKUP_MAX_MS, deps.saveBudgetMs / 2)),
@@ -209,7 +224,7 @@ async function afterSave(
     const { error } = outcome;
     logFailure(logger, contactId, error);
     if (!shownInModal) {
-      const idEditable = error instanceof StuutHttpError && error.status === 404;
+      const idEditable = idIsWrong(error);
       await tellPerson(
         client,
         logger,
@@ -280,7 +295,8 @@ async function afterSave(
   }
 }
 
-function logFailure(logger: Logger, contactId: string, error: StuutError): void {
+function logFailure(logger: Logger, contactId: string, error: SaveError): void {
+  if (error instanceof BotFailureError) return; // logged with its stack where it was caught
   if (error instanceof StuutHttpError && (error.status === 401 || error.status === 403)) {
     logger.error(
       { contactId, status: error.status },

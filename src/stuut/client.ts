@@ -9,6 +9,7 @@ import {
 import type { Logger } from '../logger';
 import { CircuitBreaker, type Refusal } from './circuit';
 import {
+  InvalidContactIdError,
   StuutCircuitOpenError,
   type StuutError,
   StuutHttpError,
@@ -123,8 +124,7 @@ export function createStuutClient(options: StuutClientOptions): StuutClient {
   return {
     async updateInternalContact(contactId, patch) {
       if (!isValidContactId(contactId)) {
-        // Callers validate ids already; this guards the path against any that slipped through.
-        throw new StuutHttpError(404, 'invalid contact id', {}, [], null);
+        throw new InvalidContactIdError();
       }
       const url = `${base}/v2/internal-contacts/${encodeURIComponent(contactId)}`;
       const body = JSON.stringify(patch);

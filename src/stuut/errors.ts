@@ -1,8 +1,23 @@
-import type { ContactField } from '../domain/contact';
+import { CONTACT_ID_RULE, type ContactField } from '../domain/contact';
 
 /** Base of every failure the Stuut client reports; `userMessage` is safe to show a person. */
 export abstract class StuutError extends Error {
   abstract readonly userMessage: string;
+}
+
+/**
+ * The id cannot name a Stuut contact (see `isValidContactId`), so no request was made. Callers
+ * validate ids first; this guards the URL path against any that slipped through.
+ */
+export class InvalidContactIdError extends StuutError {
+  override readonly name = 'InvalidContactIdError';
+  constructor() {
+    super('contact id refused before any request');
+  }
+
+  get userMessage(): string {
+    return `That is not a Stuut contact id, so nothing was sent. ${CONTACT_ID_RULE}`;
+  }
 }
 
 /** Stuut answered with a non-2xx status. */

@@ -2,14 +2,13 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { startBot } from '../../src/bot';
 import { loadConfig } from '../../src/config';
-import { InflightTracker } from '../../src/inflight';
 import { createLogger } from '../../src/logger';
 import { SlackClientDriver, SlackEmulator } from '../../src/sandbox/slack';
 import { StuutEmulator, seedContacts } from '../../src/sandbox/stuut';
-import { createApp, type SaveTiming } from '../../src/slack/app';
-import { startSlackHttpServer } from '../../src/slack/httpServer';
-import { createStuutClient, type StuutClientOptions } from '../../src/stuut/client';
+import type { SaveTiming } from '../../src/slack/app';
+import type { StuutClientOptions } from '../../src/stuut/client';
 
 export const SECRETS = {
   botToken: 'xoxb-e2e-bot-token-0001',
@@ -63,32 +62,14 @@ export async function startHarness(options: HarnessOptions = {}) {
   });
   const logs = new LogCapture();
   const logger = createLogger(config.logLevel, logs);
-  const stuutClient = createStuutClient({
-    baseUrl: config.stuutApiUrl,
-    token: config.stuutApiToken,
-    logger,
-    ...options.stuutClient,
-  });
-  const inflight = new InflightTracker();
-  let draining = false;
-  const { app, receiver } = createApp(config, {
-    stuut: stuutClient,
-    logger,
-    inflight,
-    ...(options.timing ? { timing: options.timing } : {}),
-  });
-  if (!receiver) throw new Error('the harness runs the app in HTTP mode');
-  await app.init();
-  // The production server path (see startBot): our checks in front of Bolt's request listener.
-  const server = await startSlackHttpServer({
-    requestListener: receiver.requestListener,
-    isDraining: () => draining,
-    logger,
-    port: 0,
+  // The production composition root, with only the test's overrides.
+  const bot = await startBot(config, logger, {
     host: '127.0.0.1',
-    ...(options.now ? { now: options.now } : {}),
+    ...(options.timing ? { timing: options.timing } : {}),
+    ...(options.now ? { requestClock: options.now } : {}),
+    ...(options.stuutClient ? { stuutClient: options.stuutClient } : {}),
   });
-  const baseUrl = `http://127.0.0.1:${server.port}`;
+  const baseUrl = `http://127.0.0.1:${bot.port}`;
   const driver = new SlackClientDriver({
     emulator: slack,
     appUrl: `${baseUrl}/slack/events`,
@@ -100,17 +81,12 @@ export async function startHarness(options: HarnessOptions = {}) {
     stuut,
     driver,
     logs,
-    inflight,
+    bot,
     baseUrl,
-    setDraining: (value: boolean) => {
-      draining = value;
-    },
-    /** Waits until every save the app started has finished, confirmation included. */
-    settle: () => inflight.drain(30_000),
+    /** Waits until every listener's work has finished, confirmation included. */
+    settle: () => bot.settle(30_000),
     async close() {
-      await inflight.drain(30_000);
-      await server.close();
-      await stuutClient.close();
+      await bot.shutdown();
       await Promise.all([slack.close(), stuut.close()]);
       // Whatever a test checks itself, no line the app logged may hold a secret, and at the
       // default level no response_url, email or phone number of any contact Stuut holds now

@@ -77,7 +77,7 @@ describe('SIGTERM on the compiled bot', () => {
     await sigterm();
     const health = await fetch(`${base}/healthz`);
     expect(health.status).toBe(503);
-    expect(await health.text()).toBe('draining');
+    expect(await health.json()).toMatchObject({ status: 'draining' });
     expect(saved()).toBe(false);
     expect(await bot.exit).toBe(0);
     expect(saved()).toBe(true);

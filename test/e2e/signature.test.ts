@@ -264,6 +264,7 @@ describe('refuseSlackRequest, with an injected clock', () => {
     const server = await startSlackHttpServer({
       requestListener: listener,
       isDraining: () => false,
+      health: async () => ({ status: 'ok' }),
       logger: createLogger('silent'),
       now: () => clock,
       port: 0,

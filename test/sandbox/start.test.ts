@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:net';
-import { sandboxDecision } from '../../src/sandbox/start';
+import { sandboxDecision } from '../../src/startMode';
 import { requireBuild, spawnBot, waitFor } from '../e2e/harness';
 
 describe('sandboxDecision', () => {

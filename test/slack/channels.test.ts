@@ -2,7 +2,6 @@ import type { WebClient } from '@slack/web-api';
 import { createLogger } from '../../src/logger';
 import {
   CHANNEL_SHARING_TTL_MS,
-  channelSharingFor,
   createChannelSharing,
   isSharedChannel,
 } from '../../src/slack/channels';
@@ -134,12 +133,4 @@ describe('createChannelSharing', () => {
     expect(await sharing.isShared(client, 'D0ALICE', 1_000)).toBe(false);
     expect(calls).toEqual([]);
   });
-});
-
-test('channelSharingFor: one cache per Slack client', () => {
-  const logger = createLogger('silent');
-  const a = fakeClient(() => ({ channel: {} })).client;
-  const b = fakeClient(() => ({ channel: {} })).client;
-  expect(channelSharingFor(a, logger)).toBe(channelSharingFor(a, logger));
-  expect(channelSharingFor(a, logger)).not.toBe(channelSharingFor(b, logger));
 });

@@ -4,6 +4,7 @@ import type { InflightTracker } from '../../inflight';
 import type { Logger } from '../../logger';
 import type { StuutClient } from '../../stuut/client';
 import type { EditorCheck } from '../authorization';
+import type { ChannelSharing } from '../channels';
 import { ACTION_ID, CALLBACK_ID } from '../ids';
 import { editFormFromButton, makeOpenFormButton, reopenFormFromButton } from './actions/openForm';
 import { makeContactCommand } from './commands/contact';
@@ -15,6 +16,7 @@ export interface ListenerDeps {
   inflight: InflightTracker;
   defaultPhoneCountry: CountryCode;
   contactUpdatesChannel: string | null;
+  channels: ChannelSharing;
   ackWithinMs: number;
   saveBudgetMs: number;
   now: () => Date;
@@ -25,11 +27,23 @@ export interface ListenerDeps {
 /** Every listener the bot has, in one place: a command, a form, two buttons. */
 export function registerListeners(app: App, deps: ListenerDeps): void {
   // Listeners go on working after they acknowledge (a save, a views.open, a message), which
-  // Bolt does not wait for; tracking each whole run lets a shutdown finish them.
+  // Bolt does not wait for; tracking each whole run lets a shutdown finish them. The
+  // acknowledgement is tracked too: in Socket Mode it must leave before the socket closes.
   const tracked =
-    <Args>(listener: (args: Args) => Promise<void>) =>
-    (args: Args) =>
-      deps.inflight.track(listener(args));
+    <Args extends { ack: (...response: never[]) => Promise<void> }>(
+      listener: (args: Args) => Promise<void>,
+    ) =>
+    (args: Args) => {
+      const paid = deps.inflight.oweAck();
+      const ack = (async (...response: Parameters<Args['ack']>) => {
+        try {
+          await args.ack(...response);
+        } finally {
+          paid();
+        }
+      }) as Args['ack'];
+      return deps.inflight.track(listener({ ...args, ack }).finally(paid));
+    };
   app.command(
     '/contact',
     tracked(makeContactCommand({ config: deps, logger: deps.logger, editors: deps.editors })),

@@ -1,0 +1,77 @@
+import type { ContactValues, InternalContact } from '../domain/contact';
+
+/**
+ * The contact book: what the bot has seen of each internal contact, with where and when it
+ * saw it. Stuut has no read, list or search, so this is the only way to find a contact by name
+ * or to open a form with current values. It helps and never decides: Stuut is the record.
+ */
+
+/** Where the book's values of a contact come from. */
+export type KnownFrom = 'stuut' | 'import';
+
+export interface BookEntry {
+  id: string;
+  values: ContactValues;
+  knownFrom: KnownFrom;
+  /** Stuut's own `modified_at` from the answer the values came from; null for imports. */
+  modifiedAt: string | null;
+  /** When the bot saw these values in a Stuut answer, or imported them. */
+  seenAt: Date;
+  /**
+   * Goes up by one every time the stored values change, on any instance. A form records the
+   * version it opened with, so a later save can tell that someone else saved in between.
+   */
+  version: number;
+}
+
+export interface LearnResult {
+  /** The entry before this answer; null when the book did not know the contact. */
+  previous: BookEntry | null;
+  current: BookEntry;
+}
+
+/** One CSV row, already validated and normalised as the form would. */
+export interface ImportRow {
+  id: string;
+  values: ContactValues;
+}
+
+export interface ImportCounts {
+  added: number;
+  updated: number;
+  unchanged: number;
+  /** Rows for contacts whose values the book learned from Stuut itself: never overwritten. */
+  keptStuutValues: number;
+}
+
+export interface SearchResult {
+  /** Best first, at most `limit`. */
+  matches: BookEntry[];
+  /** How many contacts matched in all. */
+  total: number;
+}
+
+export interface Book {
+  readonly engine: 'sqlite' | 'postgres';
+  /** Stores every field of a contact Stuut answered with, and when it was seen. */
+  learn(contact: InternalContact, seenAt: Date): Promise<LearnResult>;
+  get(id: string): Promise<BookEntry | null>;
+  /** Exact, case-insensitive. */
+  findByEmail(email: string): Promise<BookEntry | null>;
+  /** Names and emails: case- and accent-insensitive word prefixes, exact matches first. */
+  search(query: string, limit: number): Promise<SearchResult>;
+  /** The most recently seen or imported contacts, newest first. */
+  recent(limit: number): Promise<BookEntry[]>;
+  /** Fills contacts the book lacks and updates earlier imports; never overwrites Stuut's values. */
+  importRows(rows: readonly ImportRow[], at: Date): Promise<ImportCounts>;
+  /** Removes the contact; false when the book did not know it. */
+  forget(id: string): Promise<boolean>;
+  /** Throws when the database cannot answer; /healthz uses it. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The book could not be opened or reached at start; `message` is one line, without secrets. */
+export class BookUnavailableError extends Error {
+  override readonly name = 'BookUnavailableError';
+}
