@@ -122,13 +122,13 @@ export async function startHarness(options: HarnessOptions = {}) {
 
 /** Polls until `check` returns a value (not undefined/false), or fails after `timeoutMs`. */
 export async function waitFor<T>(
-  check: () => T | undefined | false,
+  check: () => T | undefined | false | Promise<T | undefined | false>,
   what: string,
   timeoutMs = 5_000,
 ): Promise<T> {
   const started = Date.now();
   for (;;) {
-    const value = check();
+    const value = await check();
     if (value !== undefined && value !== false) return value;
     if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -174,14 +174,33 @@ export interface SpawnedBot {
   stderr: string[];
   /** The exit code, or null when a signal ended the process. */
   exit: Promise<number | null>;
+  /** Resolves when every process holding the bot's output has exited. */
+  closed: Promise<void>;
+  /** Sends a signal to the bot (with `npmStart`, to npm and the bot together). */
+  signal(name: NodeJS.Signals): void;
 }
 
-/** Runs the compiled bot exactly as `npm start` does, with only the given environment. */
-export function spawnBot(env: Record<string, string>): SpawnedBot {
-  const child = spawn(process.execPath, [MAIN], {
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+/**
+ * Runs the compiled bot with only the given environment: `node dist/main.js` (what `npm start`
+ * runs), or `npm start` itself in another folder. npm does not pass SIGTERM on to the bot, so
+ * an `npm start` child is its own process group and `stop()` signals the whole group.
+ */
+export function spawnBot(
+  env: Record<string, string>,
+  options: { cwd?: string; npmStart?: boolean } = {},
+): SpawnedBot {
+  const child = options.npmStart
+    ? spawn('npm', ['start', '--silent'], {
+        cwd: options.cwd,
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+        detached: true,
+      })
+    : spawn(process.execPath, [MAIN], {
+        cwd: options.cwd,
+        env: { PATH: process.env.PATH ?? '', ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
   const stdout: string[] = [];
   const stderr: string[] = [];
   child.stdout?.on('data', (chunk: Buffer) =>
@@ -191,7 +210,17 @@ export function spawnBot(env: Record<string, string>): SpawnedBot {
     stderr.push(...chunk.toString().split('\n').filter(Boolean)),
   );
   const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, stdout, stderr, exit };
+  // Every pipe closed: the bot itself has exited, not only npm.
+  const closed = new Promise<void>((resolve) => child.on('close', () => resolve()));
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      if (options.npmStart && child.pid) process.kill(-child.pid, name);
+      else child.kill(name);
+    } catch {
+      // Already gone.
+    }
+  };
+  return { child, stdout, stderr, exit, closed, signal };
 }
 
 /** The port a spawned bot reports in its "listening on port N" line. */
