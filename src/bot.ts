@@ -1,3 +1,5 @@
+import { type Book, BookUnavailableError } from './book/book';
+import { openBook } from './book/open';
 import type { Config } from './config';
 import { InflightTracker, withDeadline } from './inflight';
 import type { Logger } from './logger';
@@ -36,7 +38,12 @@ export interface BotOverrides {
   editorCheck?: Partial<Pick<EditorCheckOptions, 'ttlMs' | 'deadlineMs' | 'maxEntries' | 'now'>>;
   /** The shared-channel lookup and its cache; default one per bot. */
   channelSharing?: ChannelSharing;
+  /** A contact book the caller opened (and closes); default: the configured one. */
+  book?: Book;
 }
+
+/** How long /healthz waits for the book before reporting it unavailable. */
+const BOOK_HEALTH_MS = 1_000;
 
 export interface RunningBot {
   /** The HTTP port (Slack's Request URL and /healthz); in Socket Mode the /healthz port or null. */
@@ -58,6 +65,8 @@ export async function startBot(
   overrides: BotOverrides = {},
 ): Promise<RunningBot> {
   const timing = { ...DEFAULT_TIMING, ...overrides.timing };
+  const book = overrides.book ?? (await openConfiguredBook(config, logger));
+  const closeBook = overrides.book ? async () => {} : () => book.close().catch(() => undefined);
   const stuut = createStuutClient({
     baseUrl: config.stuutApiUrl,
     token: config.stuutApiToken,
@@ -73,10 +82,14 @@ export async function startBot(
     timing,
     isDraining: () => draining,
     channels: overrides.channelSharing ?? createChannelSharing({ logger }),
+    book,
     ...(overrides.now ? { now: overrides.now } : {}),
     ...(overrides.editorCheck ? { editorCheck: overrides.editorCheck } : {}),
   });
-  const closeClients = () => stuut.close().catch(() => undefined);
+  const closeClients = async () => {
+    await stuut.close().catch(() => undefined);
+    await closeBook();
+  };
 
   try {
     await app.init();
@@ -85,7 +98,11 @@ export async function startBot(
     throw new StartupError(describeStartupFailure(error));
   }
 
-  const health = async (): Promise<HealthReport> => ({ status: draining ? 'draining' : 'ok' });
+  // A failing book is reported, but the bot is still healthy: saving does not need it.
+  const health = async (): Promise<HealthReport> => ({
+    status: draining ? 'draining' : 'ok',
+    contactBook: await bookHealth(book, logger),
+  });
   // In Socket Mode a port is bound only when PORT was set, for platforms that probe /healthz.
   const httpPort = config.mode === 'http' ? config.port : config.healthPort;
   let http: SlackHttpServer | null = null;
@@ -164,6 +181,36 @@ export async function startBot(
       return stopped;
     },
   };
+}
+
+/** Opens the configured book; one line naming the variable when it cannot (see book/open.ts). */
+async function openConfiguredBook(config: Config, logger: Logger): Promise<Book> {
+  if (config.ephemeralDisk && config.book.engine === 'sqlite') {
+    logger.warn(
+      'DATABASE_URL is not set on a platform dyno: the contact book is a file on an ephemeral disk and is lost at every restart. Attach PostgreSQL and set DATABASE_URL to keep it.',
+    );
+  }
+  try {
+    return await openBook(config.book, { logger: logger.child({ component: 'book' }) });
+  } catch (error) {
+    if (error instanceof BookUnavailableError)
+      throw new StartupError(`startup error: ${error.message}`);
+    throw error;
+  }
+}
+
+async function bookHealth(book: Book, logger: Logger): Promise<'ok' | 'unavailable'> {
+  try {
+    const answered = await withDeadline(
+      book.ping().then(() => true),
+      BOOK_HEALTH_MS,
+    );
+    if (answered) return 'ok';
+    logger.error({ withinMs: BOOK_HEALTH_MS }, 'contact book health check timed out');
+  } catch (error) {
+    logger.error({ err: error }, 'contact book health check failed');
+  }
+  return 'unavailable';
 }
 
 /** One line for a start that Slack refused, instead of a stack trace. */

@@ -1,18 +1,23 @@
 import type { CountryCode } from 'libphonenumber-js/max';
 import { CONTACT_FIELDS, type ContactField, FIELD_LABELS, isContactField } from './contact';
-import { type ClearableField, contactIdProblem, normaliseField } from './form';
+import { type ClearableField, normaliseField } from './form';
 
 export type ParsedCommand =
   | { kind: 'help' }
   | {
       kind: 'update';
-      contactId: string | null;
+      /** Who to update: an id, an email or words of a name; null opens the picker. */
+      query: string | null;
       /** Proposed new values, as typed. */
       prefill: Partial<Record<ContactField, string>>;
       /** Fields proposed for clearing with `field=`. */
       clear: ClearableField[];
     }
+  | { kind: 'find' /** null lists the most recently changed contacts. */; query: string | null }
   | { kind: 'invalid'; problems: string[] };
+
+/** Longer queries match nothing a person would look for, and only cost the search. */
+export const MAX_QUERY_LENGTH = 200;
 
 const FIELD_LIST = CONTACT_FIELDS.join(', ');
 const QUOTES = new Set(['"', '\u201c', '\u201d']);
@@ -78,33 +83,46 @@ export function parseCommand(raw: string, defaultCountry: CountryCode): ParsedCo
   if (!sub || (sub.key === undefined && /^(help|-h|--help|\?)$/i.test(sub.text))) {
     return { kind: 'help' };
   }
-  if (sub.key !== undefined || sub.text.toLowerCase() !== 'update') {
+  const verb = sub.key === undefined ? sub.text.toLowerCase() : null;
+  if (verb !== 'update' && verb !== 'find') {
     const name = sub.key !== undefined ? `${sub.key}=${sub.text}` : sub.text;
     return {
       kind: 'invalid',
       problems: [
-        `"${name}" is not a /contact command. The command is /contact update <contact-id>.`,
+        `"${name}" is not a /contact command. The commands are /contact update <name, email or id> and /contact find <name, email or id>.`,
       ],
     };
   }
 
+  // The query is every word before the first field=value.
+  const firstPair = rest.findIndex((token) => token.key !== undefined);
+  const words = (firstPair === -1 ? rest : rest.slice(0, firstPair)).map((token) => token.text);
+  const pairs = firstPair === -1 ? [] : rest.slice(firstPair);
+  const query = words.join(' ').trim() || null;
   const problems: string[] = [];
-  let contactId: string | null = null;
+  if (query !== null && query.length > MAX_QUERY_LENGTH) {
+    problems.push(
+      `The search is ${query.length} characters long; ${MAX_QUERY_LENGTH} is the most. A few words of the name, an email or an id is enough.`,
+    );
+  }
+  if (verb === 'find') {
+    if (pairs.length > 0) {
+      problems.push(
+        '/contact find only searches: leave out field=value, or use /contact update to change values.',
+      );
+    }
+    return problems.length > 0 ? { kind: 'invalid', problems } : { kind: 'find', query };
+  }
+
   const prefill: Partial<Record<ContactField, string>> = {};
   const clear: ClearableField[] = [];
   const seen = new Set<string>();
 
-  rest.forEach((token, index) => {
+  pairs.forEach((token) => {
     if (token.key === undefined) {
-      if (index === 0) {
-        contactId = token.text;
-        const problem = contactIdProblem(token.text);
-        if (problem) problems.push(problem);
-      } else {
-        problems.push(
-          `"${token.text}" is not a field=value pair. Put values with spaces in quotes, for example job_title="VP, Customer Success".`,
-        );
-      }
+      problems.push(
+        `"${token.text}" is not a field=value pair. Put values with spaces in quotes, for example job_title="VP, Customer Success".`,
+      );
       return;
     }
     const field = token.key.toLowerCase();
@@ -128,5 +146,5 @@ export function parseCommand(raw: string, defaultCountry: CountryCode): ParsedCo
   });
 
   if (problems.length > 0) return { kind: 'invalid', problems };
-  return { kind: 'update', contactId, prefill, clear };
+  return { kind: 'update', query, prefill, clear };
 }

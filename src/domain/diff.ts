@@ -25,3 +25,18 @@ export function changedFields(
     after: after[field],
   }));
 }
+
+/**
+ * Fields the person did not change whose value in Stuut's answer differs from what the bot had
+ * learned from Stuut before: someone changed them elsewhere since the bot last saw the contact.
+ */
+export function changedElsewhere(
+  patch: ContactPatch,
+  learnedBefore: ContactValues,
+  after: ContactValues,
+): FieldChange[] {
+  const same = (a: string | null, b: string | null) => (a ?? '').trim() === (b ?? '').trim();
+  return CONTACT_FIELDS.filter(
+    (field) => !(field in patch) && !same(learnedBefore[field], after[field]),
+  ).map((field) => ({ field, before: learnedBefore[field], after: after[field] }));
+}

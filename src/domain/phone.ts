@@ -48,3 +48,12 @@ export function normalisePhone(input: string, defaultCountry: CountryCode): Phon
 export function isPhoneCountry(code: string): code is CountryCode {
   return isSupportedCountry(code);
 }
+
+/**
+ * How people read a stored (E.164) number: international format, `+1 415 555 0100`. Anything
+ * that does not parse is shown as it is.
+ */
+export function phoneForPeople(stored: string): string {
+  const parsed = parsePhoneNumberFromString(stored);
+  return parsed?.isValid() ? parsed.formatInternational() : stored;
+}

@@ -1,4 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openBook } from '../book/open';
 import { StartupError, startBot } from '../bot';
 import { type HttpConfig, loadConfig } from '../config';
 import type { Logger } from '../logger';
@@ -52,6 +56,16 @@ export async function startSandbox(env: NodeJS.ProcessEnv, logger: Logger): Prom
     host: LOOPBACK,
   });
   const slack = await SlackEmulator.start({ botToken, host: LOOPBACK });
+  // The sandbox's book lives in a temp folder for this run, and starts out knowing the seeded
+  // contacts as Stuut returned them, so `/contact update priya` works at once.
+  const bookDir = await mkdtemp(join(tmpdir(), 'contact-bot-sandbox-'));
+  const book = await openBook({ engine: 'sqlite', path: join(bookDir, 'contact-book.sqlite') });
+  const seenAt = new Date();
+  for (const contact of stuut.contacts()) await book.learn({ ...contact }, seenAt);
+  const removeBook = async () => {
+    await book.close().catch(() => undefined);
+    await rm(bookDir, { recursive: true, force: true });
+  };
   slack.setChannel(SANDBOX_CHANNEL.id, { name: SANDBOX_CHANNEL.name });
   slack.setUser(SANDBOX_USER.id, { name: SANDBOX_USER.name, realName: SANDBOX_USER.realName });
 
@@ -66,7 +80,7 @@ export async function startSandbox(env: NodeJS.ProcessEnv, logger: Logger): Prom
     LOG_LEVEL: settings.logLevel,
     PORT: '0',
   });
-  const bot = await startBot(config, logger, { host: LOOPBACK });
+  const bot = await startBot(config, logger, { host: LOOPBACK, book });
   const driver = new SlackClientDriver({
     emulator: slack,
     appUrl: `http://${LOOPBACK}:${bot.port}/slack/events`,
@@ -78,7 +92,7 @@ export async function startSandbox(env: NodeJS.ProcessEnv, logger: Logger): Prom
     page = await startPageServer({ slack, stuut, driver, host: LOOPBACK, port: requestedPort });
   } catch (error) {
     await bot.shutdown();
-    await Promise.all([slack.close(), stuut.close()]);
+    await Promise.all([slack.close(), stuut.close(), removeBook()]);
     const code = (error as { code?: unknown }).code;
     throw new StartupError(
       `startup error: the sandbox page could not listen on port ${requestedPort} (${typeof code === 'string' ? code : 'error'}). Choose another PORT.`,
@@ -92,7 +106,7 @@ export async function startSandbox(env: NodeJS.ProcessEnv, logger: Logger): Prom
     '  No Slack credentials are set, so the bot runs against emulated Slack and Stuut on this',
     '  machine. Nothing here talks to a real Slack workspace or a real Stuut account.',
     '',
-    `  Open ${page.url} and type /contact help, or /contact update <id>.`,
+    `  Open ${page.url} and type /contact help, or /contact update priya.`,
     ...(requestedPort === 0 || page.url.endsWith(`:${requestedPort}/`)
       ? []
       : [`  (port ${requestedPort} was taken, so the page is on the port above)`]),
@@ -125,7 +139,7 @@ export async function startSandbox(env: NodeJS.ProcessEnv, logger: Logger): Prom
       const closed = new Promise<void>((resolve) => page.server.close(() => resolve()));
       page.server.closeAllConnections();
       await closed;
-      await Promise.all([slack.close(), stuut.close()]);
+      await Promise.all([slack.close(), stuut.close(), removeBook()]);
       return drained;
     },
   };

@@ -1,4 +1,5 @@
 import { type AnyMiddlewareArgs, App, HTTPReceiver, type Middleware } from '@slack/bolt';
+import type { Book } from '../book/book';
 import type { Config } from '../config';
 import type { InflightTracker } from '../inflight';
 import { type Logger, toBoltLogger } from '../logger';
@@ -15,6 +16,7 @@ export interface AppDeps {
   inflight: InflightTracker;
   /** Which channels are shared with another organisation (cached). */
   channels: ChannelSharing;
+  book: Book;
   /** True once a shutdown began. */
   isDraining: () => boolean;
   now?: () => Date;
@@ -27,6 +29,8 @@ export interface SaveTiming {
   ackWithinMs: number;
   saveBudgetMs: number;
   slackTimeoutMs: number;
+  /** A book lookup while a person waits (a command, a button, the picker). */
+  bookWithinMs: number;
 }
 
 export const DEFAULT_TIMING: SaveTiming = {
@@ -35,6 +39,8 @@ export const DEFAULT_TIMING: SaveTiming = {
   // Inside a platform's 30 s shutdown grace, with room to spare.
   saveBudgetMs: 25_000,
   slackTimeoutMs: 4_000,
+  // With the editor check (≤ 1.5 s) beside it, a form still opens inside the trigger's 3 s.
+  bookWithinMs: 1_000,
 };
 
 export interface BuiltApp {
@@ -85,6 +91,8 @@ export function createApp(config: Config, deps: AppDeps): BuiltApp {
     defaultPhoneCountry: config.defaultPhoneCountry,
     contactUpdatesChannel: config.contactUpdatesChannel,
     channels: deps.channels,
+    book: deps.book,
+    bookWithinMs: timing.bookWithinMs,
     ackWithinMs: timing.ackWithinMs,
     saveBudgetMs: timing.saveBudgetMs,
     now: deps.now ?? (() => new Date()),

@@ -12,7 +12,14 @@ export const ACTION_ID = {
   input: 'value',
   editContact: 'contact_edit',
   reopenForm: 'contact_reopen',
+  /** The form's type-ahead contact picker (external_select). */
+  pickContact: 'contact_pick',
+  /** Update on a search result, and "Open the form for id …". */
+  openContact: 'contact_open',
 } as const;
+
+/** The picker's input block; it keeps its id when the form refills, so the choice stays. */
+export const PICKER_BLOCK_ID = 'contact_picker';
 
 /** The input blocks of the form, keyed like the form's errors, so an error lands on its input. */
 export const INPUT_BLOCK_ID: Readonly<Record<FormKey, string>> = {

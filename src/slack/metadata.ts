@@ -18,10 +18,14 @@ export interface Origin {
   responseUrl: string | null;
 }
 
-/** Values the bot saw from Stuut, and when; the only "current values" it can know. */
+/** Values the bot saw from Stuut (or imported), and when; the only "current values" it can know. */
 export interface Baseline {
   values: ContactValues;
   seenAt: string;
+  /** Where the values come from; a confirmation's Edit button always carries Stuut's. */
+  from: 'stuut' | 'import';
+  /** The book's version of the contact when the form opened; null when the book had none. */
+  version: number | null;
 }
 
 export interface FormMetadata {
@@ -29,6 +33,13 @@ export interface FormMetadata {
   contactId: string | null;
   origin: Origin;
   baseline: Baseline | null;
+  /**
+   * Which generation of input block ids the form uses. Slack keeps what was typed in an input
+   * whose block id is unchanged, so a form refilled for another contact takes new ones.
+   */
+  generation: number;
+  /** The form has the contact picker (`/contact update` with nothing after it). */
+  picker: boolean;
 }
 
 const nullableString = z.string().nullable();
@@ -41,12 +52,34 @@ const ValuesTuple = z.tuple([
   nullableString,
 ]);
 
+const BaselineSchema = z.object({
+  v: ValuesTuple,
+  t: z.string(),
+  f: z.enum(['stuut', 'import']).default('stuut'),
+  n: z.number().int().nonnegative().nullable().default(null),
+});
+
 const FormMetadataSchema = z.object({
   c: z.string().refine(isValidContactId).nullable(),
   ch: nullableString,
   r: nullableString,
-  b: z.object({ v: ValuesTuple, t: z.string() }).nullable(),
+  b: BaselineSchema.nullable(),
+  g: z.number().int().nonnegative().max(1_000_000).default(0),
+  p: z.boolean().default(false),
 });
+
+function encodeBaseline(baseline: Baseline) {
+  return {
+    v: valuesToTuple(baseline.values),
+    t: baseline.seenAt,
+    f: baseline.from,
+    n: baseline.version,
+  };
+}
+
+function decodeBaseline(b: z.infer<typeof BaselineSchema>): Baseline {
+  return { values: tupleToValues(b.v), seenAt: b.t, from: b.f, version: b.n };
+}
 
 export const PRIVATE_METADATA_MAX = 3000;
 export const BUTTON_VALUE_MAX = 2000;
@@ -72,20 +105,22 @@ export function encodeFormMetadata(metadata: FormMetadata): string {
     c: metadata.contactId,
     ch: metadata.origin.channelId,
     r: metadata.origin.responseUrl,
-    b: metadata.baseline
-      ? { v: valuesToTuple(metadata.baseline.values), t: metadata.baseline.seenAt }
-      : null,
+    b: metadata.baseline ? encodeBaseline(metadata.baseline) : null,
+    g: metadata.generation,
+    p: metadata.picker,
   });
 }
 
 export function decodeFormMetadata(text: string): FormMetadata | null {
   const parsed = FormMetadataSchema.safeParse(safeJson(text));
   if (!parsed.success) return null;
-  const { c, ch, r, b } = parsed.data;
+  const { c, ch, r, b, g, p } = parsed.data;
   return {
     contactId: c,
     origin: { channelId: ch, responseUrl: r },
-    baseline: b ? { values: tupleToValues(b.v), seenAt: b.t } : null,
+    baseline: b ? decodeBaseline(b) : null,
+    generation: g,
+    picker: p,
   };
 }
 
@@ -97,7 +132,7 @@ export interface EditButtonValue {
 
 const EditButtonSchema = z.object({
   c: z.string().refine(isValidContactId),
-  b: z.object({ v: ValuesTuple, t: z.string() }).nullable(),
+  b: BaselineSchema.nullable(),
 });
 
 /**
@@ -107,9 +142,7 @@ const EditButtonSchema = z.object({
 export function encodeEditButton(value: EditButtonValue): string {
   const full = JSON.stringify({
     c: value.contactId,
-    b: value.baseline
-      ? { v: valuesToTuple(value.baseline.values), t: value.baseline.seenAt }
-      : null,
+    b: value.baseline ? encodeBaseline(value.baseline) : null,
   });
   return full.length <= BUTTON_VALUE_MAX ? full : JSON.stringify({ c: value.contactId, b: null });
 }
@@ -119,9 +152,7 @@ export function decodeEditButton(text: string): EditButtonValue | null {
   if (!parsed.success) return null;
   return {
     contactId: parsed.data.c,
-    baseline: parsed.data.b
-      ? { values: tupleToValues(parsed.data.b.v), seenAt: parsed.data.b.t }
-      : null,
+    baseline: parsed.data.b ? decodeBaseline(parsed.data.b) : null,
   };
 }
 
@@ -161,4 +192,32 @@ function safeJson(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * An Update button in a search result, or "Open the form for id": which contact, and the
+ * field=value proposals that were typed with the command, so the form opens with them.
+ */
+export interface OpenContactButtonValue {
+  contactId: string;
+  prefill: Partial<Record<ContactField, string>>;
+  clear: ContactField[];
+}
+
+const OpenContactButtonSchema = z.object({
+  c: z.string().refine(isValidContactId),
+  p: z.partialRecord(z.enum(CONTACT_FIELDS), z.string()).default({}),
+  x: z.array(z.enum(CONTACT_FIELDS)).default([]),
+});
+
+/** Proposals that do not fit the button are dropped: the form still opens for the contact. */
+export function encodeOpenContactButton(value: OpenContactButtonValue): string {
+  const full = JSON.stringify({ c: value.contactId, p: value.prefill, x: value.clear });
+  return full.length <= BUTTON_VALUE_MAX ? full : JSON.stringify({ c: value.contactId });
+}
+
+export function decodeOpenContactButton(text: string): OpenContactButtonValue | null {
+  const parsed = OpenContactButtonSchema.safeParse(safeJson(text));
+  if (!parsed.success) return null;
+  return { contactId: parsed.data.c, prefill: parsed.data.p, clear: parsed.data.x };
 }

@@ -1,13 +1,14 @@
 import type { ViewResponseAction } from '@slack/bolt';
 import type { ModalView } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
+import type { Book, LearnResult } from '../book/book';
 import {
   CLEARABLE_FIELDS,
   type ContactPatch,
   type InternalContact,
   valuesOf,
 } from '../domain/contact';
-import { changedFields } from '../domain/diff';
+import { changedElsewhere, changedFields } from '../domain/diff';
 import type { ClearableField, FormErrors, FormInput } from '../domain/form';
 import { BotFailureError } from '../errors';
 import { withDeadline } from '../inflight';
@@ -38,7 +39,12 @@ export interface SaveFlowDeps {
   now: () => Date;
   /** Which channels are shared with another organisation (cached). */
   channels: ChannelSharing;
+  /** Learns every contact Stuut answers with; its failure never fails the save. */
+  book: Book;
 }
+
+/** How long learning a saved contact may hold up the confirmation. */
+export const BOOK_LEARN_MAX_MS = 2_000;
 
 /** The longest the confirmation waits to learn whether its channel is shared (then: it is). */
 export const CHANNEL_LOOKUP_MAX_MS = 5_000;
@@ -94,6 +100,9 @@ function formAfterFailure(request: SaveRequest, error: SaveError, inline: boolea
     clear,
     baseline,
     origin: metadata.origin,
+    // A wrong id is corrected in the id input, which a picker form does not have.
+    picker: metadata.picker && !notFound,
+    generation: metadata.generation,
     notice: notFound
       ? `There is no internal contact with id ${contactId}. Check the id and press Save again; your values are kept.`
       : `${error.userMessage} Your values are kept below.`,
@@ -143,8 +152,9 @@ export async function saveContact(deps: SaveFlowDeps, request: SaveRequest): Pro
   const finished = await withDeadline(
     (async () => {
       const outcome = early ?? (await pending);
+      const learned = outcome.ok ? await learn(deps, outcome.contact) : null;
       const shownInModal = early ? true : await showInModal(deps, request, outcome);
-      await afterSave(deps, request, outcome, shownInModal, shared);
+      await afterSave(deps, request, outcome, shownInModal, shared, learned);
       return true;
     })(),
     remaining,
@@ -167,13 +177,44 @@ function acknowledgement(
       const first = request.metadata.contactId === null ? 'contact_id' : 'email';
       errors[first] = [errors[first], error.userMessage].filter(Boolean).join(' ');
     }
-    return { response_action: 'errors', errors: inlineErrors(errors) };
+    return {
+      response_action: 'errors',
+      errors: inlineErrors(errors, request.metadata.generation),
+    };
   }
   return { response_action: 'update', view: formAfterFailure(request, error, true) };
 }
 
-function changesOf(request: SaveRequest, contact: InternalContact) {
-  return changedFields(request.patch, valuesOf(contact), request.metadata.baseline?.values ?? null);
+/** Stores what Stuut answered. A book that fails or is slow costs the note, never the save. */
+async function learn(deps: SaveFlowDeps, contact: InternalContact): Promise<LearnResult | null> {
+  try {
+    const learned = await withDeadline(deps.book.learn(contact, deps.now()), BOOK_LEARN_MAX_MS);
+    if (learned) return learned;
+    deps.logger.error(
+      { withinMs: BOOK_LEARN_MAX_MS },
+      'contact book too slow to learn a saved contact',
+    );
+  } catch (error) {
+    deps.logger.error(
+      { err: error },
+      'contact book failed to learn a saved contact; the save stands',
+    );
+  }
+  return null;
+}
+
+/** Before → after: from the form's known values, else from what the book knew until now. */
+function changesOf(request: SaveRequest, contact: InternalContact, learned?: LearnResult | null) {
+  const before = request.metadata.baseline?.values ?? learned?.previous?.values ?? null;
+  return changedFields(request.patch, valuesOf(contact), before);
+}
+
+/** Only values learned from Stuut itself can show a change made elsewhere; imports cannot. */
+function elsewhereOf(request: SaveRequest, contact: InternalContact, learned: LearnResult | null) {
+  const previous = learned?.previous;
+  if (previous?.knownFrom !== 'stuut') return null;
+  const changes = changedElsewhere(request.patch, previous.values, valuesOf(contact));
+  return changes.length > 0 ? { changes, since: previous.seenAt.toISOString() } : null;
 }
 
 function savedResult(
@@ -217,6 +258,7 @@ async function afterSave(
   outcome: Outcome,
   shownInModal: boolean,
   sharedChannel: Promise<boolean>,
+  learned: LearnResult | null,
 ): Promise<void> {
   const { logger } = deps;
   const { person, contactId, client } = request;
@@ -236,7 +278,7 @@ async function afterSave(
   }
 
   const { contact } = outcome;
-  const changes = changesOf(request, contact);
+  const changes = changesOf(request, contact, learned);
   logger.info(
     {
       audit: 'contact_updated',
@@ -253,6 +295,8 @@ async function afterSave(
     changes,
     userId: person.userId,
     seenAt: contact.modified_at ?? deps.now().toISOString(),
+    bookVersion: learned?.current.version ?? null,
+    changedElsewhere: elsewhereOf(request, contact, learned),
   };
   // In full for the person who saved (the modal, ephemeral messages, their DM); the channel
   // gets it without values when it is shared with another organisation.

@@ -19,18 +19,19 @@ describe('/contact commands', () => {
     expect(ack.ms).toBeLessThan(3_000);
     const body = ack.json as { response_type?: string; text?: string };
     expect(body.response_type).toBe('ephemeral');
-    // Give a wrongly opened form the chance to show up before asserting it did not.
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Every listener is tracked: once settled, a form opened by mistake would be there.
+    await h.settle();
     expect(h.slack.callsTo('views.open')).toHaveLength(opensBefore);
     return body.text ?? '';
   };
 
   test.each(['', 'help', 'HELP'])(
-    '"/contact %s" answers with usage, including where to find the id',
+    '"/contact %s" answers with usage: finding by name, email or id',
     async (text) => {
       const help = await ephemeralAck(text);
-      expect(help).toContain('/contact update &lt;contact-id&gt;');
-      expect(help).toMatch(/Where is the id\?/);
+      expect(help).toContain('/contact update &lt;name, email or id&gt;');
+      expect(help).toContain('/contact find');
+      expect(help).toMatch(/contact book/);
     },
   );
 
@@ -48,10 +49,18 @@ describe('/contact commands', () => {
   test.each([
     ['wrapped by Slack as <mailto:…>', true],
     ['as typed', false],
-  ])('an email where the id belongs is refused (%s)', async (_label, linkEmails) => {
-    const ack = await h.driver.slashCommand({ text: 'update ana@northwind.example', linkEmails });
-    const text = (ack.json as { text: string }).text;
-    expect(text).toContain('cannot look contacts up by email');
+  ])('an email finds its contact in the book (%s)', async (_label, linkEmails) => {
+    const known = h.stuut.contact('ic_7Qm2xK9a');
+    await h.driver.slashCommand({ text: `update ${known?.email.toUpperCase()}`, linkEmails });
+    const view = await waitFor(() => h.slack.openViews()[0], 'the form');
+    expect(JSON.stringify(view.blocks)).toContain('Found by email');
+    expect(view.state.values.email?.value?.value).toBe(known?.email);
+  });
+
+  test('an email the book does not know opens no form, and says what to do', async () => {
+    const text = await ephemeralAck('update nobody@northwind.example');
+    expect(text).toContain('No contact in the book matches');
+    expect(text).toContain('/contact find');
   });
 
   test('a value known to be wrong never opens the form', async () => {
@@ -71,20 +80,11 @@ describe('/contact commands', () => {
     const view = await waitFor(() => h.slack.openViews()[0], 'the form');
     expect(view.state.values.job_title?.value?.value).toBe('R&D <lead>');
     expect(view.state.values.email?.value?.value).toBe('ana@northwind.example');
-    expect(view.state.values.clear?.value?.selected_options?.map((o) => o.value)).toEqual([
-      'family_name',
-    ]);
-  });
-
-  test('without an id the form asks for one, and saves to the id typed there', async () => {
-    await h.driver.slashCommand({ text: 'update' });
-    const view = await waitFor(() => h.slack.openViews()[0], 'the form');
-    expect(view.blocks.some((b) => b.block_id === 'contact_id' && b.type === 'input')).toBe(true);
-    h.slack.typeInto(view.id, 'contact_id', 'ic_3Lp8vR2d');
-    h.slack.typeInto(view.id, 'job_title', 'Renewals lead');
-    await h.driver.submitView(view.id);
-    await h.settle();
-    expect(h.stuut.contact('ic_3Lp8vR2d')?.job_title).toBe('Renewals lead');
+    // The form starts from the book's values, so a proposed `family_name=` empties that box.
+    expect(view.state.values.family_name?.value?.value ?? null).toBeNull();
+    expect(view.state.values.given_name?.value?.value).toBe(
+      h.stuut.contact('ic_7Qm2xK9a')?.given_name,
+    );
   });
 
   test('the form opens within the trigger’s life and is valid for Slack', async () => {
@@ -98,6 +98,6 @@ describe('/contact commands', () => {
   test('GET /healthz answers 200 with the state in JSON', async () => {
     const response = await fetch(`${h.baseUrl}/healthz`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: 'ok' });
+    expect(await response.json()).toEqual({ status: 'ok', contactBook: 'ok' });
   });
 });

@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import type { StoredView } from '../../src/sandbox/slack/types';
 import { decodeReopenButton } from '../../src/slack/metadata';
 import { CircuitBreaker } from '../../src/stuut/circuit';
-import { type Harness, type HarnessOptions, startHarness, waitFor } from './harness';
+import { commandToForm, type Harness, type HarnessOptions, startHarness, waitFor } from './harness';
 
 /**
  * The fault matrix: one test per cell, end to end over loopback, the real app against the
@@ -36,10 +36,8 @@ async function start(options: HarnessOptions = {}): Promise<Harness> {
   return h;
 }
 
-async function openForm(harness: Harness, text = `update ${CONTACT_ID}`) {
-  const command = await harness.driver.slashCommand({ text, channelId: 'C0OPS' });
-  const view = await waitFor(() => harness.slack.openViews()[0], 'the form to open');
-  return { view, responseUrl: command.responseUrl };
+function openForm(harness: Harness, text = `update ${CONTACT_ID}`) {
+  return commandToForm(harness, text);
 }
 
 /** Opens the form, types the values, presses Save; returns the view and Slack's ack. */

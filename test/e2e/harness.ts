@@ -1,9 +1,14 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import type { Book } from '../../src/book/book';
+import { openBook } from '../../src/book/open';
 import { startBot } from '../../src/bot';
 import { loadConfig } from '../../src/config';
+import type { ContactField, InternalContact } from '../../src/domain/contact';
 import { createLogger } from '../../src/logger';
 import { SlackClientDriver, SlackEmulator } from '../../src/sandbox/slack';
 import { StuutEmulator, seedContacts } from '../../src/sandbox/stuut';
@@ -26,6 +31,40 @@ export interface HarnessOptions {
   now?: () => number;
   /** Stuut client overrides (timeouts, budget, jitter, breaker, another base URL) for fault tests. */
   stuutClient?: Partial<Omit<StuutClientOptions, 'token' | 'logger'>>;
+  /**
+   * The contact book: 'imported' (default) holds Stuut's seeded contacts as a CSV import
+   * would, so `/contact update <id>` finds them; 'empty' knows no one; or a book of the test's.
+   */
+  book?: 'imported' | 'empty' | Book;
+}
+
+/** A SQLite book in a temp folder, removed by `close`. */
+export async function tempBook(): Promise<{ book: Book; path: string; remove(): Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'contact-book-'));
+  const path = join(dir, 'book.sqlite');
+  const book = await openBook({ engine: 'sqlite', path });
+  return {
+    book,
+    path,
+    async remove() {
+      await book.close().catch(() => undefined);
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** What `npm run import` would store for these contacts. */
+export async function importContacts(
+  book: Book,
+  contacts: readonly Pick<InternalContact, 'id' | ContactField>[],
+) {
+  return book.importRows(
+    contacts.map(({ id, email, given_name, family_name, name, phone, job_title }) => ({
+      id,
+      values: { email, given_name, family_name, name, phone, job_title },
+    })),
+    new Date(),
+  );
 }
 
 /** Captures every JSON log line the app writes. */
@@ -62,9 +101,13 @@ export async function startHarness(options: HarnessOptions = {}) {
   });
   const logs = new LogCapture();
   const logger = createLogger(config.logLevel, logs);
+  const ownBook = typeof options.book === 'object' ? null : await tempBook();
+  const book = ownBook?.book ?? (options.book as Book);
+  if ((options.book ?? 'imported') === 'imported') await importContacts(book, stuut.contacts());
   // The production composition root, with only the test's overrides.
   const bot = await startBot(config, logger, {
     host: '127.0.0.1',
+    book,
     ...(options.timing ? { timing: options.timing } : {}),
     ...(options.now ? { requestClock: options.now } : {}),
     ...(options.stuutClient ? { stuutClient: options.stuutClient } : {}),
@@ -82,11 +125,13 @@ export async function startHarness(options: HarnessOptions = {}) {
     driver,
     logs,
     bot,
+    book,
     baseUrl,
     /** Waits until every listener's work has finished, confirmation included. */
     settle: () => bot.settle(30_000),
     async close() {
       await bot.shutdown();
+      await ownBook?.remove();
       await Promise.all([slack.close(), stuut.close()]);
       // Whatever a test checks itself, no line the app logged may hold a secret, and at the
       // default level no response_url, email or phone number of any contact Stuut holds now
@@ -120,6 +165,22 @@ export async function startHarness(options: HarnessOptions = {}) {
   };
 }
 
+/**
+ * `/contact <text>` until a form is open. For an id the book lacks, the answer offers "Open the
+ * form for id …" instead of a form; this presses it, as the person would.
+ */
+export async function commandToForm(
+  h: { driver: SlackClientDriver; slack: SlackEmulator },
+  text: string,
+  channelId = 'C0OPS',
+) {
+  const command = await h.driver.slashCommand({ text, channelId });
+  const offered = JSON.stringify(command.json ?? '').includes('"contact_open"');
+  if (offered) await h.driver.clickButton({ actionId: 'contact_open' });
+  const view = await waitFor(() => h.slack.openViews()[0], 'the form to open');
+  return { view, responseUrl: command.responseUrl, viaButton: offered };
+}
+
 /** Polls until `check` returns a value (not undefined/false), or fails after `timeoutMs`. */
 export async function waitFor<T>(
   check: () => T | undefined | false | Promise<T | undefined | false>,
@@ -147,9 +208,36 @@ export function requireBuild(): void {
   });
 }
 
+/**
+ * A book file for a spawned bot, holding these contacts as an import would (the bot opens it
+ * itself); removed after each test.
+ */
+export function bookFileForEach(
+  contacts: () => readonly Pick<InternalContact, 'id' | ContactField>[],
+) {
+  let made: Awaited<ReturnType<typeof tempBook>> | undefined;
+  beforeEach(async () => {
+    made = await tempBook();
+    await importContacts(made.book, contacts());
+    await made.book.close();
+  });
+  afterEach(async () => {
+    await made?.remove();
+  });
+  return () => {
+    if (!made) throw new Error('bookFileForEach: no book outside a test');
+    return made.path;
+  };
+}
+
 /** The environment that points a spawned bot at these emulators, on a free port. */
-export function emulatorEnv(slack: SlackEmulator, stuut: StuutEmulator): Record<string, string> {
+export function emulatorEnv(
+  slack: SlackEmulator,
+  stuut: StuutEmulator,
+  bookPath: string,
+): Record<string, string> {
   return {
+    CONTACT_BOOK_PATH: bookPath,
     SLACK_BOT_TOKEN: SECRETS.botToken,
     SLACK_SIGNING_SECRET: SECRETS.signingSecret,
     SLACK_API_URL: slack.apiUrl,
@@ -197,7 +285,8 @@ export function spawnBot(
         detached: true,
       })
     : spawn(process.execPath, [MAIN], {
-        cwd: options.cwd,
+        // A folder of its own: a bot given no CONTACT_BOOK_PATH makes data/ where it runs.
+        cwd: options.cwd ?? mkdtempSync(join(tmpdir(), 'contact-bot-run-')),
         env: { PATH: process.env.PATH ?? '', ...env },
         stdio: ['ignore', 'pipe', 'pipe'],
       });

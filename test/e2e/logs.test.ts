@@ -201,7 +201,9 @@ describe('logs at the default level hold no secret and no personal data', () => 
         linkEmails: true,
       });
       urls.push(ack.responseUrl);
-      expect(ack.json).toMatchObject({ text: expect.stringContaining("I couldn't open the form") });
+      expect(ack.json).toMatchObject({
+        text: expect.stringContaining("I couldn't act on that command"),
+      });
     });
   });
 

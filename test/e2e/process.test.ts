@@ -1,6 +1,7 @@
 import { SlackEmulator } from '../../src/sandbox/slack';
 import { StuutEmulator, seedContacts } from '../../src/sandbox/stuut';
 import {
+  bookFileForEach,
   driverFor,
   emulatorEnv,
   listeningPort,
@@ -23,7 +24,8 @@ describe('the compiled bot, started as `npm start` starts it', () => {
     await Promise.all([slack.close(), stuut.close()]);
   });
 
-  const env = () => emulatorEnv(slack, stuut);
+  const bookPath = bookFileForEach(seedContacts);
+  const env = () => emulatorEnv(slack, stuut, bookPath());
 
   test('serves the whole flow, then exits 0 on SIGTERM', async () => {
     const bot = startBot(env());

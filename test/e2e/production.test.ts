@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { SlackEmulator } from '../../src/sandbox/slack';
 import { StuutEmulator, seedContacts } from '../../src/sandbox/stuut';
 import {
+  bookFileForEach,
   driverFor,
   emulatorEnv,
   listeningPort,
@@ -26,6 +27,7 @@ requireBuild();
 const run = promisify(execFile);
 const ROOT = join(__dirname, '..', '..');
 let copy: string;
+const bookPath = bookFileForEach(seedContacts);
 
 beforeAll(async () => {
   copy = await mkdtemp(join(tmpdir(), 'contact-bot-production-'));
@@ -67,7 +69,7 @@ test('npm start with credentials serves the whole flow without the sandbox on di
   // Any import of sandbox code on the real path now fails the start.
   const sandboxDir = join(copy, 'dist', 'sandbox');
   await rename(sandboxDir, `${sandboxDir}.away`);
-  const bot = spawnBot(emulatorEnv(slack, stuut), { cwd: copy, npmStart: true });
+  const bot = spawnBot(emulatorEnv(slack, stuut, bookPath()), { cwd: copy, npmStart: true });
   try {
     const port = await listeningPort(bot);
     const driver = driverFor(slack, port);

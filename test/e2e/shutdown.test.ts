@@ -2,6 +2,7 @@ import { SlackEmulator, type StoredView } from '../../src/sandbox/slack';
 import { StuutEmulator, seedContacts } from '../../src/sandbox/stuut';
 import { DEFAULT_TIMING } from '../../src/slack/app';
 import {
+  bookFileForEach,
   driverFor,
   emulatorEnv,
   listeningPort,
@@ -21,6 +22,7 @@ describe('SIGTERM on the compiled bot', () => {
   let slack: SlackEmulator;
   let stuut: StuutEmulator;
   let bot: SpawnedBot | undefined;
+  const bookPath = bookFileForEach(seedContacts);
   beforeEach(async () => {
     slack = await SlackEmulator.start({ botToken: SECRETS.botToken });
     stuut = await StuutEmulator.start({ token: SECRETS.stuutToken, seed: seedContacts() });
@@ -36,7 +38,7 @@ describe('SIGTERM on the compiled bot', () => {
 
   /** Starts the bot and a save that Stuut answers after `delayMs`; resolves once it is acknowledged. */
   async function startSlowSave(delayMs: number) {
-    bot = spawnBot(emulatorEnv(slack, stuut));
+    bot = spawnBot(emulatorEnv(slack, stuut, bookPath()));
     const running = bot;
     const port = await listeningPort(running);
     const base = `http://127.0.0.1:${port}`;

@@ -49,7 +49,7 @@ describe('the sandbox page in a real browser', () => {
 
     const confirmation = page.locator('.message[data-kind="channel"]').last();
     await confirmation.waitFor();
-    await expect(confirmation.textContent()).resolves.toContain('+14155550100');
+    await expect(confirmation.textContent()).resolves.toContain('+1 415 555 0123 → +1 415 555 0100');
     await expect(confirmation.textContent()).resolves.toContain('VP, Customer Success');
 
     const row = page.locator(`#contacts tr[data-contact-id="${CONTACT_ID}"]`);

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { isRecord } from './blocks';
 
-/** Slack waits this long for the HTTP answer to a command or interaction. */
+/** Slack waits this long for the answer to a command or interaction (HTTP or Socket Mode ack). */
 export const ACK_DEADLINE_MS = 3000;
 
 export interface AckResult {
-  /** HTTP status the app answered; 0 when it did not answer at all. */
+  /** HTTP status the app answered (200 for a Socket Mode ack); 0 when it did not answer at all. */
   status: number;
   /** How long the app took to answer. */
   ms: number;

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import {
   ACK_DEADLINE_MS,
   type AckResult,
@@ -11,27 +12,25 @@ import { DEFAULT_USER_ID, type SlackEmulator } from './emulator';
 import { missingTextFallback, validateMessage } from './limits';
 import {
   escapeLikeSlack,
+  eventCallbackPayload,
   interactivityBody,
   linkEmails,
   messageBlockActionsPayload,
   type PayloadUser,
-  slashCommandBody,
+  slashCommandPayload,
   viewBlockActionsPayload,
   viewClosedPayload,
   viewSubmissionPayload,
   type WorkspaceIds,
 } from './payloads';
 import { signSlackRequest } from './signing';
-import type { StoredView } from './types';
+import type { JsonObject, StoredView } from './types';
 import { toSlackView } from './views';
 
 export type { AckResult } from './acks';
 
-export interface SlackClientDriverOptions {
+interface DriverBaseOptions {
   emulator: SlackEmulator;
-  /** The app's Request URL, e.g. http://127.0.0.1:1234/slack/events. */
-  appUrl: string;
-  signingSecret: string;
   teamId?: string;
   apiAppId?: string;
   /** Clock for X-Slack-Request-Timestamp; the app checks it against its own clock. */
@@ -39,9 +38,31 @@ export interface SlackClientDriverOptions {
   verificationToken?: string;
   /** How long Slack waits for an acknowledgement; lower it to test slow apps quickly. */
   ackDeadlineMs?: number;
-  /** When the driver stops waiting for an answer at all. */
+  /** When the driver stops waiting for an HTTP answer at all. */
   requestTimeoutMs?: number;
 }
+
+/** Slack posts signed requests to the app's Request URL. */
+export interface HttpTransportOptions {
+  transport?: 'http';
+  /** The app's Request URL, e.g. http://127.0.0.1:1234/slack/events. */
+  appUrl: string;
+  signingSecret: string;
+}
+
+/**
+ * Slack sends envelopes over the app's Socket Mode connections; the emulator needs an
+ * appToken. Envelopes are not waited for beyond `ackDeadlineMs`: Slack drops a late ack.
+ */
+export interface SocketTransportOptions {
+  transport: 'socket';
+  /** Only for `sendRaw`, which always posts over HTTP. */
+  appUrl?: string;
+  signingSecret?: string;
+}
+
+export type SlackClientDriverOptions = DriverBaseOptions &
+  (HttpTransportOptions | SocketTransportOptions);
 
 export interface SlashCommandParams {
   text: string;
@@ -78,6 +99,9 @@ export interface SendRawParams {
   signature?: string;
 }
 
+/** An Events API event, e.g. `{ type: 'user_change', user: {…} }`; event_ts is added when absent. */
+export type SlackEvent = JsonObject & { type: string };
+
 /** The Slack client would not send this submission; the view now shows these errors. */
 export class ClientValidationError extends Error {
   constructor(readonly errors: Record<string, string>) {
@@ -87,16 +111,44 @@ export class ClientValidationError extends Error {
 }
 
 const FORM = 'application/x-www-form-urlencoded';
+const JSON_TYPE = 'application/json';
 const USER_AGENT = 'Slackbot 1.0 (+https://api.slack.com/robots)';
 
+/** What Slack sends the app, before a transport wraps it; the envelope types name the kinds. */
+type Delivery =
+  | { type: 'slash_commands'; payload: Record<string, string> }
+  | { type: 'interactive'; payload: JsonObject }
+  | { type: 'events_api'; payload: JsonObject };
+
+/** The request Slack posts to the Request URL for a delivery. */
+function httpRequest(d: Delivery): { body: string; contentType: string } {
+  switch (d.type) {
+    case 'slash_commands':
+      return { body: new URLSearchParams(d.payload).toString(), contentType: FORM };
+    case 'interactive':
+      return { body: interactivityBody(d.payload), contentType: FORM };
+    case 'events_api':
+      return { body: JSON.stringify(d.payload), contentType: JSON_TYPE };
+  }
+}
+
+/** Slack reads an envelope ack's payload only where an answer can change what the person sees. */
+function acceptsResponsePayload(d: Delivery): boolean {
+  if (d.type === 'slash_commands') return true;
+  if (d.type === 'events_api') return false;
+  return d.payload.type === 'view_submission' || d.payload.type === 'block_suggestion';
+}
+
 /**
- * Plays Slack's client and platform: builds signed requests the way Slack does, posts
- * them to the app, and applies the app's acknowledgement to the emulator's state.
+ * Plays Slack's client and platform: builds payloads the way Slack does, delivers them to
+ * the app (signed HTTP requests, or Socket Mode envelopes) and applies the app's
+ * acknowledgement to the emulator's state.
  */
 export class SlackClientDriver {
   private readonly emulator: SlackEmulator;
-  private readonly appUrl: string;
-  private readonly signingSecret: string;
+  private readonly transport: 'http' | 'socket';
+  private readonly appUrl: string | undefined;
+  private readonly signingSecret: string | undefined;
   private readonly ids: WorkspaceIds;
   private readonly now: () => number;
   private readonly ackDeadlineMs: number;
@@ -105,6 +157,7 @@ export class SlackClientDriver {
   constructor(options: SlackClientDriverOptions) {
     const { emulator } = options;
     this.emulator = emulator;
+    this.transport = options.transport ?? 'http';
     this.appUrl = options.appUrl;
     this.signingSecret = options.signingSecret;
     this.now = options.now ?? Date.now;
@@ -128,7 +181,7 @@ export class SlackClientDriver {
     const escaped = p.escape === false ? p.text : escapeLikeSlack(p.text);
     const triggerId = this.emulator.issueTriggerId(userId);
     const responseUrl = this.emulator.createResponseUrl(channelId, userId);
-    const body = slashCommandBody({
+    const payload = slashCommandPayload({
       ids: this.ids,
       channelId,
       channelName: p.channelName ?? this.emulator.channelName(channelId),
@@ -138,7 +191,7 @@ export class SlackClientDriver {
       responseUrl,
       triggerId,
     });
-    const ack = await this.deliver(body);
+    const ack = await this.deliver({ type: 'slash_commands', payload });
     this.applyCommandAck(ack, channelId, userId);
     return { ...ack, triggerId, responseUrl };
   }
@@ -160,15 +213,15 @@ export class SlackClientDriver {
       triggerId: this.emulator.issueTriggerId(userId),
       view: toSlackView(view),
     });
-    const ack = await this.deliver(interactivityBody(payload));
+    const ack = await this.deliver({ type: 'interactive', payload });
     this.applyViewAck(view, ack);
     return ack;
   }
 
   async clickButton(p: ClickButtonParams): Promise<AckResult & { triggerId: string }> {
-    const { body, triggerId } =
+    const { payload, triggerId } =
       p.viewId === undefined ? this.messageClick(p) : this.viewClick(p, p.viewId);
-    const ack = await this.deliver(body);
+    const ack = await this.deliver({ type: 'interactive', payload });
     const warning = blockActionsAckWarning(ack, this.ackDeadlineMs);
     if (warning) this.emulator.warn(warning);
     return { ...ack, triggerId };
@@ -193,19 +246,42 @@ export class SlackClientDriver {
       view: toSlackView(reported),
       isCleared: cleared,
     });
-    return this.deliver(interactivityBody(payload));
+    return this.deliver({ type: 'interactive', payload });
   }
 
-  /** Posts an arbitrary body, signed unless `signature` is given, to test verification. */
+  /**
+   * An Events API event, wrapped in event_callback as Slack does. Slack ignores the
+   * answer's body; it retries an unacknowledged event over HTTP, which is not played here.
+   */
+  async sendEvent(event: SlackEvent): Promise<AckResult & { eventId: string }> {
+    const eventId = `Ev${randomBytes(5).toString('hex').toUpperCase()}`;
+    const payload = eventCallbackPayload({
+      ids: this.ids,
+      event: { event_ts: this.actionTs(), ...event },
+      eventId,
+      eventTime: Math.floor(this.now() / 1000),
+    });
+    const ack = await this.deliver({ type: 'events_api', payload });
+    return { ...ack, eventId };
+  }
+
+  /**
+   * Posts an arbitrary body over HTTP (whatever the transport), signed unless `signature`
+   * is given, to test verification.
+   */
   async sendRaw(p: SendRawParams): Promise<{ status: number; text: string }> {
+    const { appUrl, signingSecret } = this;
+    if (appUrl === undefined || signingSecret === undefined) {
+      throw new Error('sendRaw posts over HTTP: give the driver appUrl and signingSecret');
+    }
     const timestamp = p.timestamp ?? Math.floor(this.now() / 1000);
-    const response = await fetch(this.appUrl, {
+    const response = await fetch(appUrl, {
       method: 'POST',
       headers: {
         'content-type': p.contentType ?? FORM,
         'user-agent': USER_AGENT,
         'x-slack-request-timestamp': String(timestamp),
-        'x-slack-signature': p.signature ?? signSlackRequest(this.signingSecret, timestamp, p.body),
+        'x-slack-signature': p.signature ?? signSlackRequest(signingSecret, timestamp, p.body),
         ...p.headers,
       },
       body: p.body,
@@ -214,10 +290,31 @@ export class SlackClientDriver {
     return { status: response.status, text: await response.text() };
   }
 
-  private async deliver(body: string): Promise<AckResult> {
+  private deliver(d: Delivery): Promise<AckResult> {
+    return this.transport === 'socket' ? this.deliverOverSocket(d) : this.deliverOverHttp(d);
+  }
+
+  private async deliverOverSocket(d: Delivery): Promise<AckResult> {
+    const outcome = await this.emulator.socketMode.sendEnvelope(d.type, d.payload, {
+      acceptsResponsePayload: acceptsResponsePayload(d),
+      deadlineMs: this.ackDeadlineMs,
+    });
+    if (outcome.timedOut) return { status: 0, ms: outcome.ms, text: '', timedOut: true };
+    // The ack's payload plays the part of the HTTP answer's body, so one reading serves both.
+    const { payload } = outcome.ack;
+    return {
+      status: 200,
+      ms: outcome.ms,
+      text: payload === undefined ? '' : JSON.stringify(payload),
+      ...(payload === undefined ? {} : { json: payload }),
+      timedOut: false,
+    };
+  }
+
+  private async deliverOverHttp(d: Delivery): Promise<AckResult> {
     const started = performance.now();
     try {
-      const { status, text } = await this.sendRaw({ body });
+      const { status, text } = await this.sendRaw(httpRequest(d));
       const ms = performance.now() - started;
       const json = parseAckJson(text);
       return { status, ms, text, ...(json === undefined ? {} : { json }), timedOut: false };
@@ -247,7 +344,10 @@ export class SlackClientDriver {
     return view;
   }
 
-  private viewClick(p: ClickButtonParams, viewId: string): { body: string; triggerId: string } {
+  private viewClick(
+    p: ClickButtonParams,
+    viewId: string,
+  ): { payload: JsonObject; triggerId: string } {
     const view = this.visibleView(viewId);
     const found = findButton(view.blocks, p.actionId);
     if (!found) throw new Error(`view ${viewId} has no button with action_id ${p.actionId}`);
@@ -260,10 +360,10 @@ export class SlackClientDriver {
       view: toSlackView(view),
       action: { ...found, actionId: p.actionId, value: p.value, actionTs: this.actionTs() },
     });
-    return { body: interactivityBody(payload), triggerId };
+    return { payload, triggerId };
   }
 
-  private messageClick(p: ClickButtonParams): { body: string; triggerId: string } {
+  private messageClick(p: ClickButtonParams): { payload: JsonObject; triggerId: string } {
     const message = this.emulator.messages.findLast(
       (m) =>
         !m.deleted &&
@@ -291,7 +391,7 @@ export class SlackClientDriver {
       }),
       action: { ...found, actionId: p.actionId, value: p.value, actionTs: this.actionTs() },
     });
-    return { body: interactivityBody(payload), triggerId };
+    return { payload, triggerId };
   }
 
   private applyCommandAck(ack: AckResult, channelId: string, userId: string): void {

@@ -15,6 +15,7 @@ import {
 } from './limits';
 import { slackMessageObject } from './payloads';
 import { ResponseUrlBody, type ResponseUrlRecord, ResponseUrls } from './response-urls';
+import { SocketModeServer } from './socketMode';
 import type {
   ChannelConfig,
   Fault,
@@ -28,8 +29,10 @@ import type {
 import { toSlackView, ViewStore } from './views';
 
 export interface SlackEmulatorOptions {
-  /** The only bearer token accepted. */
+  /** The only bearer token accepted for the app's Web API calls. */
   botToken: string;
+  /** The app-level token (xapp-…); when set, Socket Mode is on (apps.connections.open). */
+  appToken?: string;
   teamId?: string;
   teamDomain?: string;
   teamName?: string;
@@ -57,6 +60,9 @@ interface Trigger {
 type Answer = JsonObject & { ok: boolean };
 type Handler = (args: JsonObject) => Answer;
 type Content = { ok: true; text: string; blocks: JsonObject[] } | { ok: false; answer: Answer };
+
+/** Methods that take the app-level token rather than the bot token. */
+const APP_TOKEN_METHODS = new Set(['apps.connections.open']);
 
 /** Fields the WebClient sends as JSON strings inside a form (some clients do so in JSON too). */
 const JSON_FIELDS = ['view', 'blocks', 'attachments', 'metadata'];
@@ -108,6 +114,7 @@ function decodeJsonFields(args: JsonObject): JsonObject {
  */
 export class SlackEmulator {
   readonly botToken: string;
+  readonly appToken: string | undefined;
   readonly teamId: string;
   readonly teamDomain: string;
   readonly teamName: string;
@@ -133,11 +140,13 @@ export class SlackEmulator {
   private readonly faults = new Map<string, Array<Fault & { remaining: number }>>();
   private readonly closing = new AbortController();
   private readonly handlers: Record<string, Handler>;
+  private readonly socket: SocketModeServer | undefined;
   private address: AddressInfo | undefined;
   private tsCounter = 0;
 
   private constructor(options: SlackEmulatorOptions) {
     this.botToken = options.botToken;
+    this.appToken = options.appToken;
     this.teamId = options.teamId ?? 'T0ACME';
     this.teamDomain = options.teamDomain ?? 'acme';
     this.teamName = options.teamName ?? 'Acme';
@@ -168,13 +177,26 @@ export class SlackEmulator {
       'users.info': (a) => this.usersInfo(a),
       'usergroups.users.list': (a) => this.usergroupsUsersList(a),
       'conversations.info': (a) => this.conversationsInfo(a),
+      'apps.connections.open': () => this.appsConnectionsOpen(),
     };
+    this.socket =
+      options.appToken === undefined
+        ? undefined
+        : new SocketModeServer({
+            appId: this.appId,
+            now: this.now,
+            warn: (message) => this.warn(message),
+          });
     this.server = createServer((req, res) => {
       this.route(req, res).catch((error: unknown) => {
         if (this.closing.signal.aborted) return;
         const status = error instanceof BodyTooLargeError ? 413 : 500;
         sendText(res, status, error instanceof Error ? error.message : String(error));
       });
+    });
+    this.server.on('upgrade', (req, socket, head) => {
+      if (this.socket) this.socket.handleUpgrade(req, socket, head);
+      else socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
     });
   }
 
@@ -198,8 +220,16 @@ export class SlackEmulator {
     return `${this.baseUrl}/api/`;
   }
 
+  /** Slack's Socket Mode side; there is one only when the emulator has an `appToken`. */
+  get socketMode(): SocketModeServer {
+    if (!this.socket) throw new Error('Socket Mode needs an appToken in the emulator options');
+    return this.socket;
+  }
+
   async close(): Promise<void> {
     this.closing.abort();
+    // Upgraded sockets no longer belong to the HTTP server: they would hold its close open.
+    await this.socket?.close();
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeAllConnections();
     await closed;
@@ -383,11 +413,20 @@ export class SlackEmulator {
     }
 
     const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
-    const presented = bearer ?? optionalString(token);
-    if (!presented) return answer(200, fail('not_authed'));
-    if (presented !== this.botToken) return answer(200, fail('invalid_auth'));
+    const refused = this.tokenProblem(method, bearer ?? optionalString(token));
+    if (refused) return answer(200, fail(refused));
     if (parsed.invalidJson) return answer(200, fail('invalid_json'));
     answer(200, handler(args));
+  }
+
+  /** Bot tokens call the Web API; the app-level token only opens Socket Mode connections. */
+  private tokenProblem(method: string, presented: string | undefined): string | undefined {
+    if (!presented) return 'not_authed';
+    const wantsAppToken = APP_TOKEN_METHODS.has(method);
+    const expected = wantsAppToken ? this.appToken : this.botToken;
+    if (presented === expected) return undefined;
+    const other = wantsAppToken ? this.botToken : this.appToken;
+    return presented === other ? 'not_allowed_token_type' : 'invalid_auth';
   }
 
   private parseArgs(
@@ -421,6 +460,11 @@ export class SlackEmulator {
       bot_id: this.botId,
       is_enterprise_install: false,
     };
+  }
+
+  private appsConnectionsOpen(): Answer {
+    // Only reached with the app token, so the server exists.
+    return { ok: true, url: this.socketMode.issueUrl(this.baseUrl.replace(/^http/, 'ws')) };
   }
 
   /** The trigger's owner, or the error Slack answers for an unusable trigger. */

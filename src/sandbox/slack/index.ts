@@ -4,9 +4,12 @@ export { clientSideErrors, computeState, initialStateValue } from './blocks';
 export { defaultName } from './directory';
 export type {
   ClickButtonParams,
+  HttpTransportOptions,
   SendRawParams,
   SlackClientDriverOptions,
+  SlackEvent,
   SlashCommandParams,
+  SocketTransportOptions,
   SubmitViewParams,
 } from './driver';
 export { ClientValidationError, SlackClientDriver } from './driver';
@@ -23,6 +26,16 @@ export {
 export { escapeLikeSlack, linkEmails } from './payloads';
 export { RESPONSE_URL_MAX_POSTS, RESPONSE_URL_TTL_MS } from './response-urls';
 export { signSlackRequest } from './signing';
+export type {
+  EnvelopeOutcome,
+  EnvelopeType,
+  ReceivedAck,
+  SendEnvelopeOptions,
+  SentEnvelope,
+  SocketModeAck,
+  SocketModeServerOptions,
+} from './socketMode';
+export { SocketModeServer } from './socketMode';
 export type {
   ChannelConfig,
   Fault,

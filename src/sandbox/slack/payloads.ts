@@ -59,23 +59,31 @@ export interface SlashCommandFields {
   triggerId: string;
 }
 
-/** The form body of a slash command, keys in the order Slack sends them. */
+/**
+ * A slash command's fields, keys in the order Slack sends them. Over HTTP they are the form
+ * body; over Socket Mode the same fields, all still strings, are the envelope's JSON payload.
+ */
+export function slashCommandPayload(f: SlashCommandFields): Record<string, string> {
+  return {
+    token: f.ids.token,
+    team_id: f.ids.teamId,
+    team_domain: f.ids.teamDomain,
+    channel_id: f.channelId,
+    channel_name: f.channelName,
+    user_id: f.user.id,
+    user_name: f.user.name,
+    command: f.command,
+    text: f.text,
+    api_app_id: f.ids.appId,
+    is_enterprise_install: 'false',
+    response_url: f.responseUrl,
+    trigger_id: f.triggerId,
+  };
+}
+
+/** The form body of a slash command, as Slack posts it to the Request URL. */
 export function slashCommandBody(f: SlashCommandFields): string {
-  return new URLSearchParams([
-    ['token', f.ids.token],
-    ['team_id', f.ids.teamId],
-    ['team_domain', f.ids.teamDomain],
-    ['channel_id', f.channelId],
-    ['channel_name', f.channelName],
-    ['user_id', f.user.id],
-    ['user_name', f.user.name],
-    ['command', f.command],
-    ['text', f.text],
-    ['api_app_id', f.ids.appId],
-    ['is_enterprise_install', 'false'],
-    ['response_url', f.responseUrl],
-    ['trigger_id', f.triggerId],
-  ]).toString();
+  return new URLSearchParams(slashCommandPayload(f)).toString();
 }
 
 /** Interactivity arrives as one form field `payload` holding JSON. */
@@ -203,5 +211,41 @@ export function viewBlockActionsPayload(p: {
     container: { type: 'view', view_id: p.view.id },
     view: p.view,
     actions: [actionObject(p.action)],
+  };
+}
+
+/**
+ * The Events API wrapper around one event, the same over HTTP (a JSON POST) and in a
+ * Socket Mode `events_api` envelope. `event_context` is opaque to apps; this one only
+ * imitates its look.
+ */
+export function eventCallbackPayload(p: {
+  ids: WorkspaceIds;
+  event: JsonObject;
+  eventId: string;
+  eventTime: number;
+}): JsonObject {
+  const context = { et: p.event.type, tid: p.ids.teamId, aid: p.ids.appId };
+  return {
+    token: p.ids.token,
+    team_id: p.ids.teamId,
+    context_team_id: p.ids.teamId,
+    context_enterprise_id: null,
+    api_app_id: p.ids.appId,
+    event: p.event,
+    type: 'event_callback',
+    event_id: p.eventId,
+    event_time: p.eventTime,
+    authorizations: [
+      {
+        enterprise_id: null,
+        team_id: p.ids.teamId,
+        user_id: p.ids.botUserId,
+        is_bot: true,
+        is_enterprise_install: false,
+      },
+    ],
+    is_ext_shared_channel: false,
+    event_context: `4-${Buffer.from(JSON.stringify(context)).toString('base64url')}`,
   };
 }

@@ -1,13 +1,21 @@
 import type { App } from '@slack/bolt';
 import type { CountryCode } from 'libphonenumber-js/max';
+import type { Book } from '../../book/book';
 import type { InflightTracker } from '../../inflight';
 import type { Logger } from '../../logger';
 import type { StuutClient } from '../../stuut/client';
 import type { EditorCheck } from '../authorization';
 import type { ChannelSharing } from '../channels';
 import { ACTION_ID, CALLBACK_ID } from '../ids';
-import { editFormFromButton, makeOpenFormButton, reopenFormFromButton } from './actions/openForm';
+import {
+  editFormFromButton,
+  makeOpenFormButton,
+  openContactFromButton,
+  reopenFormFromButton,
+} from './actions/openForm';
+import { makePickContact } from './actions/pickContact';
 import { makeContactCommand } from './commands/contact';
+import { makeContactPickerOptions } from './options/contactPicker';
 import { makeContactSubmit } from './views/contactSubmit';
 
 export interface ListenerDeps {
@@ -22,9 +30,13 @@ export interface ListenerDeps {
   now: () => Date;
   /** Who may edit: asked before any form opens and before any save. */
   editors: EditorCheck;
+  /** The contact book: finds contacts, learns every contact Stuut returns. */
+  book: Book;
+  /** How long a book lookup may take while a person waits, before it counts as unavailable. */
+  bookWithinMs: number;
 }
 
-/** Every listener the bot has, in one place: a command, a form, two buttons. */
+/** Every listener the bot has, in one place: a command, a form, its picker, the buttons. */
 export function registerListeners(app: App, deps: ListenerDeps): void {
   // Listeners go on working after they acknowledge (a save, a views.open, a message), which
   // Bolt does not wait for; tracking each whole run lets a shutdown finish them. The
@@ -44,11 +56,16 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
       }) as Args['ack'];
       return deps.inflight.track(listener({ ...args, ack }).finally(paid));
     };
-  app.command(
-    '/contact',
-    tracked(makeContactCommand({ config: deps, logger: deps.logger, editors: deps.editors })),
-  );
+  app.command('/contact', tracked(makeContactCommand({ ...deps, config: deps })));
   app.view(CALLBACK_ID.contactForm, tracked(makeContactSubmit(deps)));
   app.action(ACTION_ID.editContact, tracked(makeOpenFormButton(deps, editFormFromButton)));
   app.action(ACTION_ID.reopenForm, tracked(makeOpenFormButton(deps, reopenFormFromButton)));
+  app.action(
+    ACTION_ID.openContact,
+    tracked(
+      makeOpenFormButton(deps, openContactFromButton(deps.book, deps.bookWithinMs, deps.logger)),
+    ),
+  );
+  app.action(ACTION_ID.pickContact, tracked(makePickContact(deps)));
+  app.options(ACTION_ID.pickContact, tracked(makeContactPickerOptions(deps)));
 }

@@ -24,6 +24,10 @@ export interface ConfirmationModel {
    * in the text, the blocks or the Edit button (which then carries only the id).
    */
   shared?: boolean;
+  /** The book's version of the contact after this save, for the Edit button's form. */
+  bookVersion?: number | null;
+  /** Fields Stuut's answer shows changed outside the bot since it last saw them (and when). */
+  changedElsewhere?: { changes: readonly FieldChange[]; since: string } | null;
 }
 
 /** The channel message after a save: who changed what, and the contact as Stuut now has it. */
@@ -48,6 +52,7 @@ export function confirmationMessage(model: ConfirmationModel): SlackMessage {
         },
       },
       contactFieldsSection(contact, 'contact'),
+      ...elsewhereNote(model, false),
       {
         type: 'context',
         block_id: 'meta',
@@ -58,7 +63,15 @@ export function confirmationMessage(model: ConfirmationModel): SlackMessage {
           },
         ],
       },
-      editButton({ contactId: contact.id, baseline: { values: valuesOf(contact), seenAt } }),
+      editButton({
+        contactId: contact.id,
+        baseline: {
+          values: valuesOf(contact),
+          seenAt,
+          from: 'stuut',
+          version: model.bookVersion ?? null,
+        },
+      }),
     ],
   };
 }
@@ -108,6 +121,7 @@ function sharedConfirmationMessage(model: ConfirmationModel): SlackMessage {
           },
         ],
       },
+      ...elsewhereNote(model, true),
       {
         type: 'context',
         block_id: 'meta',
@@ -138,4 +152,24 @@ function editButton(value: EditButtonValue): ActionsBlock {
       },
     ],
   };
+}
+
+/**
+ * Stuut's answer differs from what the bot last learned from Stuut on fields this save did not
+ * touch: someone changed them elsewhere. Shown with the old value, or only the field's name
+ * where values must not appear.
+ */
+function elsewhereNote(model: ConfirmationModel, valuesHidden: boolean): KnownBlock[] {
+  const elsewhere = model.changedElsewhere;
+  if (!elsewhere || elsewhere.changes.length === 0) return [];
+  const text = valuesHidden
+    ? `:information_source: Also changed outside this bot since it last saw this contact ${slackDate(elsewhere.since)}: ${elsewhere.changes.map((c) => FIELD_LABELS[c.field].toLowerCase()).join(', ')}.`
+    : `:information_source: Changed outside this bot since it last saw this contact ${slackDate(elsewhere.since)}:\n${changesText(elsewhere.changes)}`;
+  return [
+    {
+      type: 'context',
+      block_id: 'elsewhere',
+      elements: [{ type: 'mrkdwn', text: truncate(text, 3000) }],
+    },
+  ];
 }

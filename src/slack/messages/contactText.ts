@@ -1,6 +1,12 @@
 import type { SectionBlock } from '@slack/types';
-import { CONTACT_FIELDS, FIELD_LABELS, type InternalContact } from '../../domain/contact';
+import {
+  CONTACT_FIELDS,
+  type ContactField,
+  FIELD_LABELS,
+  type InternalContact,
+} from '../../domain/contact';
 import type { FieldChange } from '../../domain/diff';
+import { phoneForPeople } from '../../domain/phone';
 import { escapeMrkdwn, truncate } from '../mrkdwn';
 
 /** The name people know a contact by, falling back to the email every contact has. */
@@ -9,10 +15,11 @@ export function contactDisplayName(contact: InternalContact): string {
   return contact.name || parts || contact.email;
 }
 
-function shown(value: string | null | undefined): string {
-  return value === null || value === undefined || value === ''
-    ? '_empty_'
-    : escapeMrkdwn(truncate(value, 300));
+/** A value as people read it (phones in international format), escaped for mrkdwn. */
+export function shown(value: string | null | undefined, field?: ContactField): string {
+  if (value === null || value === undefined || value === '') return '_empty_';
+  const readable = field === 'phone' ? phoneForPeople(value) : value;
+  return escapeMrkdwn(truncate(readable, 300));
 }
 
 /** One line per changed field; before → after when the form knew the value before. */
@@ -21,20 +28,23 @@ export function changesText(changes: readonly FieldChange[]): string {
     .map(({ field, before, after }) => {
       const label = `*${FIELD_LABELS[field]}*`;
       return before === undefined
-        ? `• ${label}: ${after === null ? '_cleared_' : shown(after)}`
-        : `• ${label}: ${shown(before)} → ${after === null ? '_cleared_' : shown(after)}`;
+        ? `• ${label}: ${after === null ? '_cleared_' : shown(after, field)}`
+        : `• ${label}: ${shown(before, field)} → ${after === null ? '_cleared_' : shown(after, field)}`;
     })
     .join('\n');
 }
 
 /** The contact's values as section fields: two columns, one per field. */
-export function contactFieldsSection(contact: InternalContact, blockId: string): SectionBlock {
+export function contactFieldsSection(
+  contact: Pick<InternalContact, ContactField>,
+  blockId: string,
+): SectionBlock {
   return {
     type: 'section',
     block_id: blockId,
     fields: CONTACT_FIELDS.map((field) => ({
       type: 'mrkdwn' as const,
-      text: `*${FIELD_LABELS[field]}*\n${shown(contact[field])}`,
+      text: `*${FIELD_LABELS[field]}*\n${shown(contact[field], field)}`,
     })),
   };
 }

@@ -5,15 +5,16 @@ import { encodeReopenButton, type ReopenButtonValue } from '../metadata';
 import { channelMention, escapeMrkdwn, escapeToFit, fitMrkdwn } from '../mrkdwn';
 import type { SlackMessage } from './confirmation';
 
-/** `/contact help`: what the command does and where the id comes from. */
+/** `/contact help`: what the commands do, and what the contact book knows. */
 export function helpMessage(): SlackMessage {
   const text = [
-    '*Update an internal contact in Stuut*',
-    '`/contact update &lt;contact-id&gt;` opens a form for that contact.',
-    '`/contact update &lt;contact-id&gt; job_title="VP, Customer Success" phone=+14155550100` opens it with those new values filled in. `field=` with nothing after it proposes clearing the field.',
-    '`/contact update` opens the form and asks for the id there.',
+    '*Keep internal contacts in Stuut current*',
+    '`/contact update &lt;name, email or id&gt;` opens the form for that contact, filled in with the values the bot knows. Several matches give a list to choose from.',
+    '`/contact update priya job_title="VP, Customer Success" phone=+14155550100` opens it with those new values filled in; `field=` with nothing after it proposes clearing the field.',
+    '`/contact update` on its own opens the form with a search box: type part of a name or an email.',
+    '`/contact find &lt;name, email or id&gt;` lists matching contacts with their values; `/contact find` alone lists the most recently changed.',
     `Fields: ${CONTACT_FIELDS.map((f) => `\`${f}\``).join(', ')}.`,
-    "*Where is the id?* The Stuut API cannot look a contact up by email, so the bot needs the contact's Stuut id. Find it on the internal contact in the Stuut app, or ask whoever administers your Stuut account. Every confirmation this bot posts shows the id too, and its *Edit* button opens the form without typing it.",
+    "*What does the bot know?* Stuut's API cannot list or search contacts, so the bot keeps a contact book of every contact it has saved, and of those imported into it. A contact nobody has saved here yet is found only by its Stuut id: find the id on the internal contact in the Stuut app, or ask whoever administers your Stuut account.",
   ].join('\n');
   return { text, blocks: [{ type: 'section', block_id: 'help', text: { type: 'mrkdwn', text } }] };
 }
@@ -21,7 +22,7 @@ export function helpMessage(): SlackMessage {
 /** A command the bot could not act on; the typed command is echoed so nothing has to be retyped from memory. */
 export function commandProblemMessage(problems: readonly string[], typed: string): SlackMessage {
   const list = fitMrkdwn(problems.map((problem) => `• ${escapeMrkdwn(problem)}`).join('\n'), 2000);
-  const text = `I couldn't open the form:\n${list}\nYou typed: \`/contact ${escapeToFit(typed, 500)}\`\nType \`/contact help\` for how to use it.`;
+  const text = `I couldn't act on that command:\n${list}\nYou typed: \`/contact ${escapeToFit(typed, 500)}\`\nType \`/contact help\` for how to use it.`;
   return {
     text,
     blocks: [{ type: 'section', block_id: 'problem', text: { type: 'mrkdwn', text } }],
@@ -109,6 +110,6 @@ export function savedNoticeMessage(confirmation: SlackMessage): SlackMessage {
 /** A button whose payload the bot cannot read (for example from an older version of the bot). */
 export function staleButtonMessage(): SlackMessage {
   const text =
-    'This button no longer works. Use `/contact update &lt;contact-id&gt;` to open the form.';
+    'This button no longer works. Use `/contact update &lt;name, email or id&gt;` to open the form.';
   return { text, blocks: [{ type: 'section', block_id: 'stale', text: { type: 'mrkdwn', text } }] };
 }

@@ -5,15 +5,18 @@ import type {
   ModalView,
   PlainTextOption,
 } from '@slack/types';
+import type { BookEntry } from '../../book/book';
 import {
   CLEARABLE_FIELDS,
   CONTACT_FIELDS,
   type ContactField,
+  type ContactValues,
   FIELD_LABELS,
 } from '../../domain/contact';
 import type { ClearableField, FormErrors, FormInput, FormKey } from '../../domain/form';
 import { MAX_TEXT_LENGTH } from '../../domain/form';
-import { ACTION_ID, CALLBACK_ID, INPUT_BLOCK_ID, noteBlockId } from '../ids';
+import { phoneForPeople } from '../../domain/phone';
+import { ACTION_ID, CALLBACK_ID, INPUT_BLOCK_ID, noteBlockId, PICKER_BLOCK_ID } from '../ids';
 import { type Baseline, encodeFormMetadata, type Origin } from '../metadata';
 import { escapeMrkdwn, escapeToFit, slackDate, truncate } from '../mrkdwn';
 
@@ -32,6 +35,23 @@ export interface ContactFormModel {
   notice?: string;
   /** Messages under inputs, for errors that arrive after the acknowledgement. */
   notes?: FormErrors;
+  /** How the contact was found ("Found by name: …"), shown at the top. */
+  found?: string;
+  /** The form has the type-ahead contact picker at the top. */
+  picker?: boolean;
+  /** Generation of the input block ids (see FormMetadata.generation); default 0. */
+  generation?: number;
+}
+
+/** The block id of an input in a form of this generation. */
+export function inputBlockId(key: FormKey, generation: number): string {
+  return generation === 0 ? INPUT_BLOCK_ID[key] : `${INPUT_BLOCK_ID[key]}~${generation}`;
+}
+
+/** The input a block id belongs to, whatever its generation. */
+function inputKeyOf(blockId: string): string {
+  const at = blockId.indexOf('~');
+  return at === -1 ? blockId : blockId.slice(0, at);
 }
 
 const TITLE = 'Update contact';
@@ -58,6 +78,7 @@ function note(key: FormKey, message: string): ContextBlock {
 }
 
 function fieldInput(field: ContactField, model: ContactFormModel): InputBlock {
+  const generation = model.generation ?? 0;
   const initial = model.values[field] ?? undefined;
   const hint = model.baseline
     ? field === 'email'
@@ -87,7 +108,7 @@ function fieldInput(field: ContactField, model: ContactFormModel): InputBlock {
         };
   return {
     type: 'input',
-    block_id: INPUT_BLOCK_ID[field],
+    block_id: inputBlockId(field, generation),
     optional: true,
     label: plain(FIELD_LABELS[field]),
     ...(hint ? { hint: plain(hint) } : {}),
@@ -103,7 +124,7 @@ function clearInput(model: ContactFormModel): InputBlock {
   const initial = options.filter((option) => model.clear.includes(option.value as ClearableField));
   return {
     type: 'input',
-    block_id: INPUT_BLOCK_ID.clear,
+    block_id: inputBlockId('clear', model.generation ?? 0),
     optional: true,
     label: plain('Clear these fields'),
     hint: plain('Ticked fields are emptied in Stuut. Email cannot be cleared.'),
@@ -134,7 +155,21 @@ export function contactFormView(model: ContactFormModel): ModalView {
     });
   }
 
-  if (model.contactId !== null) {
+  if (model.picker) {
+    blocks.push(contactPickerInput(model.contactId, model.baseline));
+  }
+
+  if (model.found) {
+    blocks.push({
+      type: 'context',
+      block_id: 'found',
+      elements: [{ type: 'mrkdwn', text: `:mag: ${escapeToFit(model.found, 2900)}` }],
+    });
+  }
+
+  if (model.picker && model.contactId === null) {
+    // Nothing to fill in until a contact is chosen.
+  } else if (model.contactId !== null) {
     blocks.push({
       type: 'section',
       block_id: 'contact',
@@ -143,7 +178,7 @@ export function contactFormView(model: ContactFormModel): ModalView {
   } else {
     withNote('contact_id', {
       type: 'input',
-      block_id: INPUT_BLOCK_ID.contact_id,
+      block_id: inputBlockId('contact_id', model.generation ?? 0),
       label: plain('Contact id'),
       hint: plain(
         'Stuut cannot look contacts up by email. Type /contact help to see where to find the id.',
@@ -158,21 +193,17 @@ export function contactFormView(model: ContactFormModel): ModalView {
     });
   }
 
+  const waitingForPick = model.picker === true && model.contactId === null;
   blocks.push({
     type: 'context',
     block_id: 'explain',
-    elements: [
-      {
-        type: 'mrkdwn',
-        text: model.baseline
-          ? `Filled in with the values Stuut returned ${slackDate(model.baseline.seenAt)}. Stuut cannot be asked for a contact's current values, so a change made since then elsewhere is not shown here.`
-          : 'Fill in only what should change: an empty box keeps the value Stuut has.',
-      },
-    ],
+    elements: [{ type: 'mrkdwn', text: explanation(model, waitingForPick) }],
   });
 
-  for (const field of CONTACT_FIELDS) withNote(field, fieldInput(field, model));
-  if (!model.baseline) withNote('clear', clearInput(model));
+  if (!waitingForPick) {
+    for (const field of CONTACT_FIELDS) withNote(field, fieldInput(field, model));
+    if (!model.baseline) withNote('clear', clearInput(model));
+  }
 
   return {
     type: 'modal',
@@ -184,21 +215,87 @@ export function contactFormView(model: ContactFormModel): ModalView {
       contactId: model.contactId,
       origin: model.origin,
       baseline: model.baseline,
+      generation: model.generation ?? 0,
+      picker: model.picker === true,
     }),
     blocks,
   };
 }
 
+function explanation(model: ContactFormModel, waitingForPick: boolean): string {
+  if (waitingForPick) {
+    return 'Type a few letters of a name or an email; the form fills in with the values the contact book knows. A contact the book does not know can be chosen by its Stuut id.';
+  }
+  const { baseline } = model;
+  if (!baseline) return 'Fill in only what should change: an empty box keeps the value Stuut has.';
+  const when = slackDate(baseline.seenAt);
+  const source =
+    baseline.from === 'import'
+      ? `Filled in with the values as imported ${when}.`
+      : `Filled in with the values as Stuut returned them ${when}.`;
+  return `${source} Stuut cannot be asked for a contact's current values, so a change made since then outside this bot is not shown here. Empty a box to clear that field.`;
+}
+
+/** The type-ahead contact picker: an external_select answered from the contact book. */
+function contactPickerInput(contactId: string | null, baseline: Baseline | null): InputBlock {
+  const chosen =
+    contactId !== null
+      ? {
+          initial_option: {
+            text: plain(
+              baseline
+                ? pickerLabel(contactId, baseline.values)
+                : truncate(`Use id ${contactId}`, 75),
+            ),
+            value: contactId,
+          },
+        }
+      : {};
+  return {
+    type: 'input',
+    block_id: PICKER_BLOCK_ID,
+    // Choosing a contact sends block_actions at once, so the form can refill itself.
+    dispatch_action: true,
+    label: plain('Contact'),
+    element: {
+      type: 'external_select',
+      action_id: ACTION_ID.pickContact,
+      placeholder: plain('Name, email or id'),
+      min_query_length: 1,
+      ...chosen,
+    },
+  };
+}
+
+/** An option's text: name and email within Slack's 75 characters. */
+export function pickerLabel(contactId: string, values: ContactValues): string {
+  const name =
+    values.name || [values.given_name, values.family_name].filter(Boolean).join(' ') || '';
+  const label = name ? `${name} · ${values.email}` : values.email || contactId;
+  return truncate(label, 75);
+}
+
 /** Slack's view state as it arrives in a view_submission. */
 export type ViewStateValues = Record<
   string,
-  Record<string, { value?: string | null; selected_options?: { value: string }[] } | undefined>
+  Record<
+    string,
+    | {
+        value?: string | null;
+        selected_options?: { value: string }[];
+        selected_option?: { value: string } | null;
+      }
+    | undefined
+  >
 >;
 
 /** Reads the inputs the form holds; an input the form does not have reads as empty. */
 export function readContactForm(values: ViewStateValues): FormInput {
-  const text = (blockId: string): string | null => {
-    const raw = values[blockId]?.[ACTION_ID.input]?.value;
+  // Inputs are found by what they are, whatever generation of block ids the form used.
+  const byKey = new Map<string, ViewStateValues[string]>();
+  for (const [blockId, actions] of Object.entries(values)) byKey.set(inputKeyOf(blockId), actions);
+  const text = (key: string): string | null => {
+    const raw = byKey.get(key)?.[ACTION_ID.input]?.value;
     return typeof raw === 'string' ? raw : null;
   };
   const form: FormInput = {
@@ -211,9 +308,15 @@ export function readContactForm(values: ViewStateValues): FormInput {
       phone: text(INPUT_BLOCK_ID.phone),
       job_title: text(INPUT_BLOCK_ID.job_title),
     },
-    clear: selectedValues(values[INPUT_BLOCK_ID.clear]?.[ACTION_ID.input]?.selected_options),
+    clear: selectedValues(byKey.get(INPUT_BLOCK_ID.clear)?.[ACTION_ID.input]?.selected_options),
   };
   return form;
+}
+
+/** The contact chosen in the picker, when the form has one. */
+export function readPickedContact(values: ViewStateValues): string | null {
+  const picked = values[PICKER_BLOCK_ID]?.[ACTION_ID.pickContact]?.selected_option?.value;
+  return typeof picked === 'string' ? picked : null;
 }
 
 function selectedValues(options: unknown): string[] {
@@ -225,11 +328,88 @@ function selectedValues(options: unknown): string[] {
     .filter((value): value is string => typeof value === 'string');
 }
 
-/** Maps form errors to the acknowledgement's `errors`, keyed by input block_id. */
-export function inlineErrors(errors: FormErrors): Record<string, string> {
+/** Maps form errors to the acknowledgement's `errors`, keyed by the form's input block ids. */
+export function inlineErrors(errors: FormErrors, generation = 0): Record<string, string> {
   const result: Record<string, string> = {};
   for (const [key, message] of Object.entries(errors) as [FormKey, string][]) {
-    result[INPUT_BLOCK_ID[key]] = truncate(message, 2000);
+    result[inputBlockId(key, generation)] = truncate(message, 2000);
   }
   return result;
+}
+
+/** A form for a contact the book knows: its values, as the baseline, with typed proposals on top. */
+export function formForBookEntry(entry: BookEntry, options: KnownFormOptions): ModalView {
+  return formWithKnownValues(
+    entry.id,
+    {
+      values: entry.values,
+      seenAt: entry.seenAt.toISOString(),
+      from: entry.knownFrom,
+      version: entry.version,
+    },
+    options,
+  );
+}
+
+export interface KnownFormOptions {
+  origin: Origin;
+  prefill?: Partial<Record<ContactField, string>>;
+  clear?: readonly ContactField[];
+  found?: string;
+  picker?: boolean;
+  generation?: number;
+}
+
+/**
+ * A form that starts from known values (the book's, or a confirmation's Edit button's): an
+ * emptied input clears its field, and only differences are sent.
+ */
+export function formWithKnownValues(
+  contactId: string,
+  baseline: Baseline,
+  options: KnownFormOptions,
+): ModalView {
+  const values: Partial<Record<ContactField, string | null>> = {};
+  for (const field of CONTACT_FIELDS) {
+    const known = baseline.values[field];
+    // People read and type phones in international format; the form compares in E.164.
+    values[field] = field === 'phone' && known ? phoneForPeople(known) : known;
+  }
+  Object.assign(values, options.prefill);
+  // With known values an emptied input clears the field: a proposed `field=` empties it.
+  for (const field of options.clear ?? []) if (field !== 'email') values[field] = null;
+  return contactFormView({
+    contactId,
+    values,
+    clear: [],
+    baseline,
+    origin: options.origin,
+    ...(options.found ? { found: options.found } : {}),
+    ...(options.picker ? { picker: true } : {}),
+    ...(options.generation ? { generation: options.generation } : {}),
+  });
+}
+
+/** A form for an id the book does not know: empty boxes keep Stuut's values. */
+export function formForUnknownId(
+  contactId: string,
+  options: {
+    origin: Origin;
+    prefill?: Partial<Record<ContactField, string>>;
+    clear?: readonly ContactField[];
+    notice?: string;
+    picker?: boolean;
+    generation?: number;
+  },
+): ModalView {
+  return contactFormView({
+    contactId,
+    values: options.prefill ?? {},
+    clear: (options.clear ?? []).filter((field): field is ClearableField => field !== 'email'),
+    baseline: null,
+    origin: options.origin,
+    ...(options.notice ? { found: options.notice } : {}),
+    ...(options.picker ? { picker: true } : {}),
+    ...(options.generation ? { generation: options.generation } : {}),
+  });
 }

@@ -1,23 +1,44 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import type { ModalView } from '@slack/types';
+import type { Book } from '../../../book/book';
+import { type FindOutcome, findContact } from '../../../book/find';
 import type { Config } from '../../../config';
 import { decodeSlackText, parseCommand } from '../../../domain/command';
 import type { Logger } from '../../../logger';
 import { type EditorCheck, editorDeniedMessage } from '../../authorization';
 import { slackErrorCode } from '../../delivery';
+import type { SlackMessage } from '../../messages/confirmation';
+import {
+  bookUnavailableMessage,
+  findResultsMessage,
+  LIST_LIMIT,
+  noMatchMessage,
+  type Proposals,
+  severalMatchesMessage,
+} from '../../messages/find';
 import { commandProblemMessage, formUnavailableMessage, helpMessage } from '../../messages/notices';
-import { contactFormView } from '../../views/contactForm';
+import type { Origin } from '../../metadata';
+import { contactFormView, formForBookEntry, formForUnknownId } from '../../views/contactForm';
 
 export interface ContactCommandDeps {
   config: Pick<Config, 'defaultPhoneCountry'>;
   logger: Logger;
   editors: EditorCheck;
+  book: Book;
+  /** How long a book lookup may take before finding counts as unavailable. */
+  bookWithinMs: number;
 }
 
+/** What the command does after the checks: answer in the acknowledgement, or open a form. */
+type Reply = { kind: 'message'; message: SlackMessage } | { kind: 'form'; view: ModalView };
+
 /**
- * `/contact …`: help, a clear refusal, or the form. Never a form for input known to be wrong,
- * nor for someone who may not edit. The check is bounded well inside the trigger's life.
+ * `/contact …`: help, a clear refusal, a list, or the form. Never a form for input known to be
+ * wrong, nor for someone who may not edit. The editor check and the book lookup run together,
+ * well inside the trigger's 3 seconds.
  */
-export function makeContactCommand({ config, logger, editors }: ContactCommandDeps) {
+export function makeContactCommand(deps: ContactCommandDeps) {
+  const { config, logger, editors } = deps;
   return async ({
     command,
     ack,
@@ -36,27 +57,125 @@ export function makeContactCommand({ config, logger, editors }: ContactCommandDe
       });
       return;
     }
-    const decision = await editors.check({ userId: command.user_id, teamId: command.team_id });
+    const origin: Origin = { channelId: command.channel_id, responseUrl: command.response_url };
+    const [decision, reply] = await Promise.all([
+      editors.check({ userId: command.user_id, teamId: command.team_id }),
+      parsed.kind === 'find'
+        ? listContacts(deps, parsed.query)
+        : updateReply(deps, parsed.query, { prefill: parsed.prefill, clear: parsed.clear }, origin),
+    ]);
     if (!decision.allowed) {
       await ack({ response_type: 'ephemeral', ...editorDeniedMessage(decision, editors.editors) });
+      return;
+    }
+    if (reply.kind === 'message') {
+      await ack({ response_type: 'ephemeral', ...reply.message });
       return;
     }
     await ack();
     try {
       // The trigger id lives about 3 seconds: open before doing anything else.
-      await client.views.open({
-        trigger_id: command.trigger_id,
-        view: contactFormView({
-          contactId: parsed.contactId,
-          values: parsed.prefill,
-          clear: parsed.clear,
-          baseline: null,
-          origin: { channelId: command.channel_id, responseUrl: command.response_url },
-        }),
-      });
+      await client.views.open({ trigger_id: command.trigger_id, view: reply.view });
     } catch (error) {
       logger.warn({ slackError: slackErrorCode(error) }, 'views.open failed for /contact');
       await respond({ response_type: 'ephemeral', ...formUnavailableMessage() }).catch(() => {});
     }
   };
+}
+
+/** `/contact find [query]`: the matches with their values, or the most recently changed. */
+async function listContacts(deps: ContactCommandDeps, query: string | null): Promise<Reply> {
+  if (query === null) {
+    try {
+      const recent = await deps.book.recent(LIST_LIMIT);
+      return { kind: 'message', message: findResultsMessage(null, recent, recent.length) };
+    } catch (error) {
+      deps.logger.error({ err: error }, 'contact book failed: listing is off for this request');
+      return { kind: 'message', message: bookUnavailableMessage(null) };
+    }
+  }
+  const found = await find(deps, query);
+  switch (found.kind) {
+    case 'one':
+      return { kind: 'message', message: findResultsMessage(query, [found.entry], 1) };
+    case 'several':
+      return { kind: 'message', message: findResultsMessage(query, found.matches, found.total) };
+    case 'none':
+      return { kind: 'message', message: noMatchMessage(query, found.idShaped) };
+    case 'unavailable':
+      return { kind: 'message', message: bookUnavailableMessage(query) };
+  }
+}
+
+/** `/contact update [query] [field=value …]`: the form, a list to choose from, or why not. */
+async function updateReply(
+  deps: ContactCommandDeps,
+  query: string | null,
+  proposals: Proposals,
+  origin: Origin,
+): Promise<Reply> {
+  if (query === null) {
+    return {
+      kind: 'form',
+      view: contactFormView({
+        contactId: null,
+        values: proposals.prefill,
+        clear: [],
+        baseline: null,
+        origin,
+        picker: true,
+      }),
+    };
+  }
+  const found = await find(deps, query);
+  switch (found.kind) {
+    case 'one':
+      return {
+        kind: 'form',
+        view: formForBookEntry(found.entry, {
+          origin,
+          ...proposals,
+          found: foundLine(found, query),
+        }),
+      };
+    case 'several':
+      return {
+        kind: 'message',
+        message: severalMatchesMessage(query, found.matches, found.total, proposals),
+      };
+    case 'none':
+      return { kind: 'message', message: noMatchMessage(query, found.idShaped, proposals) };
+    case 'unavailable':
+      // Without the book an id still works: the form opens empty, as it did before the book.
+      return found.idShaped
+        ? {
+            kind: 'form',
+            view: formForUnknownId(query, {
+              origin,
+              ...proposals,
+              notice:
+                'The contact book is unavailable, so the form starts empty: an empty box keeps the value Stuut has.',
+            }),
+          }
+        : { kind: 'message', message: bookUnavailableMessage(query) };
+  }
+}
+
+function find(deps: ContactCommandDeps, query: string): Promise<FindOutcome> {
+  return findContact(deps.book, query, {
+    limit: LIST_LIMIT,
+    withinMs: deps.bookWithinMs,
+    logger: deps.logger,
+  });
+}
+
+function foundLine(found: Extract<FindOutcome, { kind: 'one' }>, query: string): string {
+  switch (found.by) {
+    case 'id':
+      return `Found by id ${found.entry.id} in the contact book.`;
+    case 'email':
+      return `Found by email ${found.entry.values.email} in the contact book.`;
+    case 'name':
+      return `The only contact in the book that matches "${query}".`;
+  }
 }

@@ -2,10 +2,16 @@ import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } fro
 import type { CountryCode } from 'libphonenumber-js/max';
 import { validateForm } from '../../../domain/form';
 import type { EditorCheck } from '../../authorization';
-import { INPUT_BLOCK_ID } from '../../ids';
+import { INPUT_BLOCK_ID, PICKER_BLOCK_ID } from '../../ids';
 import { decodeFormMetadata } from '../../metadata';
 import { type SaveFlowDeps, saveContact } from '../../saveFlow';
-import { inlineErrors, readContactForm, type ViewStateValues } from '../../views/contactForm';
+import {
+  inlineErrors,
+  inputBlockId,
+  readContactForm,
+  readPickedContact,
+  type ViewStateValues,
+} from '../../views/contactForm';
 
 export interface ContactSubmitDeps extends SaveFlowDeps {
   defaultPhoneCountry: CountryCode;
@@ -37,20 +43,40 @@ export function makeContactSubmit(deps: ContactSubmitDeps) {
       userId: body.user.id,
       teamId: body.user.team_id ?? null,
     });
+    const state = asStateValues(view.state?.values);
+    // Errors go on an input the form has: the picker while no contact is chosen, else the first.
+    const first = metadata.picker
+      ? PICKER_BLOCK_ID
+      : inputBlockId(metadata.contactId === null ? 'contact_id' : 'email', metadata.generation);
     if (!decision.allowed) {
       // On the first input, with the form kept: after "try again", Save works with no retyping.
-      const first = metadata.contactId === null ? INPUT_BLOCK_ID.contact_id : INPUT_BLOCK_ID.email;
       await ack({ response_action: 'errors', errors: { [first]: decision.reason } });
       return;
     }
-    const form = readContactForm(asStateValues(view.state?.values));
+    if (metadata.picker) {
+      const picked = readPickedContact(state);
+      const problem =
+        metadata.contactId === null
+          ? 'Choose a contact first: type part of a name, an email or an id.'
+          : picked !== null && picked !== metadata.contactId
+            ? 'The form is still filling in for the contact you chose. Wait a moment, check the values, and press Save again.'
+            : null;
+      if (problem) {
+        await ack({ response_action: 'errors', errors: { [PICKER_BLOCK_ID]: problem } });
+        return;
+      }
+    }
+    const form = readContactForm(state);
     const result = validateForm(form, {
       fixedContactId: metadata.contactId,
       baseline: metadata.baseline?.values ?? null,
       defaultCountry: deps.defaultPhoneCountry,
     });
     if (!result.ok) {
-      await ack({ response_action: 'errors', errors: inlineErrors(result.errors) });
+      await ack({
+        response_action: 'errors',
+        errors: inlineErrors(result.errors, metadata.generation),
+      });
       return;
     }
     // The check's time comes out of the acknowledgement's budget: Slack's 3 s are for both.
