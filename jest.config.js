@@ -12,5 +12,8 @@ module.exports = {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   // End-to-end tests start real servers; two workers fit a 2-core CI machine.
   maxWorkers: 2,
+  // One throwaway PostgreSQL server for the whole run (test/pg/cluster.ts).
+  globalSetup: '<rootDir>/test/pg/globalSetup.ts',
+  globalTeardown: '<rootDir>/test/pg/globalTeardown.ts',
   testTimeout: 30000,
 };

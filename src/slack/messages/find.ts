@@ -149,7 +149,7 @@ export function noMatchMessage(
     'The book knows only contacts saved through this bot or imported into it, so a contact nobody has saved here yet is not found by name.',
     idShaped
       ? `If \`${escapeMrkdwn(query)}\` is the contact's Stuut id, open the form for it. Otherwise try part of the name or the email, or \`/contact find\` to see what the book holds.`
-      : 'Try part of the name or the email, `/contact find` to see what the book holds, or `/contact update <Stuut id>` for a contact the book does not know yet.',
+      : 'Try part of the name or the email, `/contact find` to see what the book holds, or `/contact update &lt;Stuut id&gt;` for a contact the book does not know yet.',
   ];
   const text = lines.join('\n');
   const blocks: KnownBlock[] = [
@@ -179,7 +179,7 @@ export function noMatchMessage(
 /** The book failed: finding by name is off for now, the id still works. */
 export function bookUnavailableMessage(query: string | null): SlackMessage {
   const what = query === null ? 'list contacts' : `find *${escapeToFit(query, 200)}*`;
-  const text = `:warning: The contact book is unavailable right now, so I can't ${what}. \`/contact update <Stuut id>\` still works: the form opens empty, and an empty box keeps the value Stuut has. Try the search again in a minute.`;
+  const text = `:warning: The contact book is unavailable right now, so I can't ${what}. \`/contact update &lt;Stuut id&gt;\` still works: the form opens empty, and an empty box keeps the value Stuut has. Try the search again in a minute.`;
   return {
     text,
     blocks: [{ type: 'section', block_id: 'unavailable', text: { type: 'mrkdwn', text } }],
