@@ -36,7 +36,11 @@ describe('manifest.yml', () => {
       features: { slash_commands: { command: string; url: string }[] };
       oauth_config: { scopes: { bot: string[] } };
       settings: {
-        interactivity: { is_enabled: boolean; request_url: string };
+        interactivity: {
+          is_enabled: boolean;
+          request_url: string;
+          message_menu_options_url: string;
+        };
         socket_mode_enabled: boolean;
       };
     };
@@ -44,6 +48,8 @@ describe('manifest.yml', () => {
     expect(manifest.features.slash_commands[0]?.url).toMatch(/\/slack\/events$/);
     expect(manifest.settings.interactivity.is_enabled).toBe(true);
     expect(manifest.settings.interactivity.request_url).toMatch(/\/slack\/events$/);
+    // The form's type-ahead contact picker sends block_suggestion requests there.
+    expect(manifest.settings.interactivity.message_menu_options_url).toMatch(/\/slack\/events$/);
     expect(manifest.settings.socket_mode_enabled).toBe(false);
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([
       'channels:read',
