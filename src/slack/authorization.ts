@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { Logger } from '../logger';
 import { slackErrorCode } from './delivery';
 import type { SlackMessage } from './messages/confirmation';
@@ -150,33 +151,27 @@ export interface EditorCheckOptions {
 
 export const EDITOR_CHECK_DEFAULTS = { ttlMs: 5 * 60_000, deadlineMs: 1_500, maxEntries: 1_000 };
 
-/** A small map with expiry; it holds promises, so concurrent checks share one lookup. */
-class ExpiringCache<T> {
-  private readonly entries = new Map<string, { expiresAt: number; value: Promise<T> }>();
-
-  constructor(
-    private readonly ttlMs: number,
-    private readonly maxEntries: number,
-    private readonly now: () => number,
-  ) {}
-
-  get(key: string, load: () => Promise<T>): Promise<T> {
-    const hit = this.entries.get(key);
-    if (hit && hit.expiresAt > this.now()) return hit.value;
-    this.entries.delete(key);
-    const value = load();
-    this.entries.set(key, { expiresAt: this.now() + this.ttlMs, value });
-    // A failure is not remembered: the next check asks again.
-    value.catch(() => {
-      if (this.entries.get(key)?.value === value) this.entries.delete(key);
-    });
-    while (this.entries.size > this.maxEntries) {
-      const oldest = this.entries.keys().next().value;
-      if (oldest === undefined) break;
-      this.entries.delete(oldest);
-    }
+/**
+ * A bounded cache with expiry (lru-cache): concurrent checks for the same key share one
+ * lookup, and a failed lookup is not remembered, so the next check asks again.
+ */
+function expiringLookup<T extends object>(
+  options: { ttlMs: number; maxEntries: number; now: () => number },
+  load: (key: string) => Promise<T>,
+): (key: string) => Promise<T> {
+  const cache = new LRUCache<string, T>({
+    max: options.maxEntries,
+    ttl: options.ttlMs,
+    // The injected clock, exactly: tests move it to expire entries.
+    perf: { now: options.now },
+    ttlResolution: 0,
+    fetchMethod: (key) => load(key),
+  });
+  return async (key) => {
+    const value = await cache.fetch(key);
+    if (value === undefined) throw new Error(`lookup of ${key} gave nothing`);
     return value;
-  }
+  };
 }
 
 type Settled<T> = { ok: true; value: T } | { ok: false; failure: string };
@@ -207,8 +202,7 @@ export function createEditorCheck(options: EditorCheckOptions): EditorCheck {
   const ttlMs = options.ttlMs ?? EDITOR_CHECK_DEFAULTS.ttlMs;
   const deadlineMs = options.deadlineMs ?? EDITOR_CHECK_DEFAULTS.deadlineMs;
   const maxEntries = options.maxEntries ?? EDITOR_CHECK_DEFAULTS.maxEntries;
-  const users = new ExpiringCache<Omit<SlackUserFacts, 'groups'>>(ttlMs, maxEntries, now);
-  const groups = new ExpiringCache<ReadonlySet<string>>(ttlMs, maxEntries, now);
+  const cacheOptions = { ttlMs, maxEntries, now };
 
   if (editors === null) {
     logger.warn(
@@ -239,47 +233,45 @@ export function createEditorCheck(options: EditorCheckOptions): EditorCheck {
     return pendingTeam;
   };
 
-  const userFacts = (userId: string) =>
-    users.get(userId, async () => {
-      try {
-        const { user } = await lookups().users.info({ user: userId });
-        return {
-          id: userId,
-          teamId: user?.team_id ?? null,
-          deleted: user?.deleted === true,
-          isBot: user?.is_bot === true || user?.is_app_user === true,
-          isRestricted: user?.is_restricted === true,
-          isUltraRestricted: user?.is_ultra_restricted === true,
-        };
-      } catch (error) {
-        // Slack does not know them here: not a member of this workspace, a definite answer.
-        if (!isSlackError(error, 'user_not_found')) throw error;
-        return {
-          id: userId,
-          teamId: null,
-          deleted: false,
-          isBot: false,
-          isRestricted: false,
-          isUltraRestricted: false,
-        };
-      }
-    });
+  const userFacts = expiringLookup<Omit<SlackUserFacts, 'groups'>>(cacheOptions, async (userId) => {
+    try {
+      const { user } = await lookups().users.info({ user: userId });
+      return {
+        id: userId,
+        teamId: user?.team_id ?? null,
+        deleted: user?.deleted === true,
+        isBot: user?.is_bot === true || user?.is_app_user === true,
+        isRestricted: user?.is_restricted === true,
+        isUltraRestricted: user?.is_ultra_restricted === true,
+      };
+    } catch (error) {
+      // Slack does not know them here: not a member of this workspace, a definite answer.
+      if (!isSlackError(error, 'user_not_found')) throw error;
+      return {
+        id: userId,
+        teamId: null,
+        deleted: false,
+        isBot: false,
+        isRestricted: false,
+        isUltraRestricted: false,
+      };
+    }
+  });
 
-  const groupMembers = (groupId: string) =>
-    groups.get(groupId, async () => {
-      try {
-        const answer = await lookups().usergroups.users.list({ usergroup: groupId });
-        return new Set(answer.users ?? []);
-      } catch (error) {
-        // A group Slack does not have is a configuration mistake, not a passing failure.
-        if (!isSlackError(error, 'no_such_subteam')) throw error;
-        logger.error(
-          { userGroup: groupId },
-          'CONTACT_EDITORS names a user group Slack does not know; it counts as empty',
-        );
-        return new Set<string>();
-      }
-    });
+  const groupMembers = expiringLookup<ReadonlySet<string>>(cacheOptions, async (groupId) => {
+    try {
+      const answer = await lookups().usergroups.users.list({ usergroup: groupId });
+      return new Set(answer.users ?? []);
+    } catch (error) {
+      // A group Slack does not have is a configuration mistake, not a passing failure.
+      if (!isSlackError(error, 'no_such_subteam')) throw error;
+      logger.error(
+        { userGroup: groupId },
+        'CONTACT_EDITORS names a user group Slack does not know; it counts as empty',
+      );
+      return new Set<string>();
+    }
+  });
 
   const logged = (userId: string, decision: EditorDecision): EditorDecision => {
     if (!decision.allowed)

@@ -1,4 +1,5 @@
 import type { WebClient } from '@slack/web-api';
+import { LRUCache } from 'lru-cache';
 import { withDeadline } from '../inflight';
 import type { Logger } from '../logger';
 import { slackErrorCode } from './delivery';
@@ -45,45 +46,33 @@ export function createChannelSharing(options: ChannelSharingOptions): ChannelSha
     maxEntries = MAX_ENTRIES,
     now = Date.now,
   } = options;
-  const answers = new Map<string, { shared: boolean; expiresAt: number }>();
-  // Saves to the same channel at the same moment share one lookup.
-  const lookups = new Map<string, Promise<boolean | null>>();
-
-  function remember(channelId: string, shared: boolean): void {
-    answers.delete(channelId);
-    while (answers.size >= maxEntries) {
-      const oldest = answers.keys().next().value;
-      if (oldest === undefined) break;
-      answers.delete(oldest);
-    }
-    answers.set(channelId, { shared, expiresAt: now() + ttlMs });
-  }
+  // lru-cache: bounded, with expiry; saves to one channel at one moment share one lookup, and
+  // a failed lookup is not remembered.
+  const answers = new LRUCache<string, boolean, WebClient>({
+    max: maxEntries,
+    ttl: ttlMs,
+    perf: { now },
+    ttlResolution: 0,
+    fetchMethod: async (channelId, _stale, { context: client }) => {
+      const result = await client.conversations.info({ channel: channelId });
+      return isSharedChannel(result.channel);
+    },
+  });
 
   function lookUp(client: WebClient, channelId: string): Promise<boolean | null> {
-    const running = lookups.get(channelId);
-    if (running) return running;
-    const lookup = client.conversations
-      .info({ channel: channelId })
-      .then(
-        (result) => {
-          const shared = isSharedChannel(result.channel);
-          remember(channelId, shared);
-          return shared;
-        },
-        (error: unknown) => {
-          const slackError = slackErrorCode(error);
-          // A missing scope is the admin's to fix, and lasts: say so where it will be seen.
-          const level = slackError === 'missing_scope' ? 'warn' : 'info';
-          logger[level](
-            { slackError, channel: channelId },
-            'conversations.info failed: the confirmation leaves out contact values',
-          );
-          return null;
-        },
-      )
-      .finally(() => lookups.delete(channelId));
-    lookups.set(channelId, lookup);
-    return lookup;
+    return answers.fetch(channelId, { context: client }).then(
+      (shared) => shared ?? null,
+      (error: unknown) => {
+        const slackError = slackErrorCode(error);
+        // A missing scope is the admin's to fix, and lasts: say so where it will be seen.
+        const level = slackError === 'missing_scope' ? 'warn' : 'info';
+        logger[level](
+          { slackError, channel: channelId },
+          'conversations.info failed: the confirmation leaves out contact values',
+        );
+        return null;
+      },
+    );
   }
 
   return {
@@ -91,8 +80,6 @@ export function createChannelSharing(options: ChannelSharingOptions): ChannelSha
       // A direct message the bot can post in is its own with the person who saved: nobody
       // from another organisation reads it (and conversations.info would need im:read).
       if (channelId.startsWith('D')) return false;
-      const known = answers.get(channelId);
-      if (known && known.expiresAt > now()) return known.shared;
       const answer = await withDeadline(lookUp(client, channelId), withinMs);
       if (answer === undefined) {
         logger.info(
