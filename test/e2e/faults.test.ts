@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import type { StoredView } from '../../src/sandbox/slack/types';
 import { decodeReopenButton } from '../../src/slack/metadata';
 import { CircuitBreaker } from '../../src/stuut/circuit';
-import { commandToForm, type Harness, type HarnessOptions, startHarness, waitFor } from './harness';
+import { commandToForm, type Harness, type HarnessOptions, startHarness } from './harness';
 
 /**
  * The fault matrix: one test per cell, end to end over loopback, the real app against the
