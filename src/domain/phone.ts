@@ -54,6 +54,9 @@ export function isPhoneCountry(code: string): code is CountryCode {
  * that does not parse is shown as it is.
  */
 export function phoneForPeople(stored: string): string {
-  const parsed = parsePhoneNumberFromString(stored);
-  return parsed?.isValid() ? parsed.formatInternational() : stored;
+  // Only a value that is exactly an E.164 number is reformatted: anything else (an extension,
+  // surrounding text) is shown as stored, so people see what Stuut holds, and an untouched
+  // form input still equals the stored value.
+  const parsed = parsePhoneNumberFromString(stored, { extract: false });
+  return parsed?.isValid() && parsed.number === stored ? parsed.formatInternational() : stored;
 }

@@ -16,6 +16,12 @@ export const ACTION_ID = {
   pickContact: 'contact_pick',
   /** Update on a search result, and "Open the form for id …". */
   openContact: 'contact_open',
+  /** History on a search result of /contact history. */
+  showHistory: 'contact_history',
+  /** "Older" under a page of history. */
+  olderHistory: 'contact_history_older',
+  /** Undo on a confirmation. */
+  undoChange: 'contact_undo',
 } as const;
 
 /** The picker's input block; it keeps its id when the form refills, so the choice stays. */

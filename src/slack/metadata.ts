@@ -221,3 +221,33 @@ export function decodeOpenContactButton(text: string): OpenContactButtonValue | 
   if (!parsed.success) return null;
   return { contactId: parsed.data.c, prefill: parsed.data.p, clear: parsed.data.x };
 }
+
+/** "Older" under a page of history: whose, and the oldest change already shown. */
+export interface HistoryButtonValue {
+  contactId: string;
+  beforeId: number | null;
+}
+
+const HistoryButtonSchema = z.object({
+  c: z.string().refine(isValidContactId),
+  b: z.number().int().positive().nullable().default(null),
+});
+
+export function encodeHistoryButton(value: HistoryButtonValue): string {
+  return JSON.stringify({ c: value.contactId, b: value.beforeId });
+}
+
+export function decodeHistoryButton(text: string): HistoryButtonValue | null {
+  const parsed = HistoryButtonSchema.safeParse(safeJson(text));
+  return parsed.success ? { contactId: parsed.data.c, beforeId: parsed.data.b } : null;
+}
+
+/** Undo on a confirmation: only the change's id; everything else is read from the book. */
+export function encodeUndoButton(changeId: number): string {
+  return JSON.stringify({ u: changeId });
+}
+
+export function decodeUndoButton(text: string): number | null {
+  const parsed = z.object({ u: z.number().int().positive() }).safeParse(safeJson(text));
+  return parsed.success ? parsed.data.u : null;
+}

@@ -152,8 +152,9 @@ export async function saveContact(deps: SaveFlowDeps, request: SaveRequest): Pro
   const finished = await withDeadline(
     (async () => {
       const outcome = early ?? (await pending);
-      const learned = outcome.ok ? await learn(deps, outcome.contact) : null;
+      // The modal first: the person is waiting on it; learning only feeds the confirmation.
       const shownInModal = early ? true : await showInModal(deps, request, outcome);
+      const learned = outcome.ok ? await learn(deps, outcome.contact) : null;
       await afterSave(deps, request, outcome, shownInModal, shared, learned);
       return true;
     })(),

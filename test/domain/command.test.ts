@@ -1,4 +1,9 @@
-import { decodeSlackText, type ParsedCommand, parseCommand } from '../../src/domain/command';
+import {
+  decodeSlackText,
+  MAX_QUERY_LENGTH,
+  type ParsedCommand,
+  parseCommand,
+} from '../../src/domain/command';
 
 const ID = 'ic_7Qm2xK9a';
 
@@ -68,10 +73,10 @@ describe('parseCommand: help', () => {
 });
 
 describe('parseCommand: update', () => {
-  test('with an id only', () => {
+  test('with an id only, the id is the query', () => {
     expect(parse(`update ${ID}`)).toEqual({
       kind: 'update',
-      contactId: ID,
+      query: ID,
       prefill: {},
       clear: [],
     });
@@ -80,20 +85,21 @@ describe('parseCommand: update', () => {
   test('the subcommand is case-insensitive and extra spaces do not matter', () => {
     expect(parse(`  Update   ${ID}  `)).toEqual({
       kind: 'update',
-      contactId: ID,
+      query: ID,
       prefill: {},
       clear: [],
     });
   });
 
-  test('without an id the form asks for it', () => {
-    expect(parse('update')).toEqual({ kind: 'update', contactId: null, prefill: {}, clear: [] });
+  test('without a query the form opens with the picker (query null)', () => {
+    expect(parse('update')).toEqual({ kind: 'update', query: null, prefill: {}, clear: [] });
+    expect(parse('update   ')).toEqual({ kind: 'update', query: null, prefill: {}, clear: [] });
   });
 
-  test('without an id but with values, the values are kept', () => {
+  test('without a query but with values, the values are kept', () => {
     expect(parse('update job_title=CSM')).toEqual({
       kind: 'update',
-      contactId: null,
+      query: null,
       prefill: { job_title: 'CSM' },
       clear: [],
     });
@@ -160,6 +166,100 @@ describe('parseCommand: update', () => {
   });
 });
 
+describe('parseCommand: the query', () => {
+  test('is every word before the first field=value, joined by one space', () => {
+    expect(parse('update  Priya   Raman  job_title=CSM phone=')).toEqual({
+      kind: 'update',
+      query: 'Priya Raman',
+      prefill: { job_title: 'CSM' },
+      clear: ['phone'],
+    });
+  });
+
+  test('keeps its case and accents (the search ignores them, not the parser)', () => {
+    expect(updateOf('update Siobhán ÓBrien').query).toBe('Siobhán ÓBrien');
+  });
+
+  test.each([
+    ['raw', 'update priya@example.com', 'priya@example.com'],
+    [
+      'wrapped by Slack',
+      'update <mailto:priya@example.com|priya@example.com>',
+      'priya@example.com',
+    ],
+    ['wrapped without a label', 'update <mailto:priya@example.com>', 'priya@example.com'],
+  ])('an email (%s) is a query, unwrapped to the address', (_form, text, query) => {
+    expect(updateOf(text).query).toBe(query);
+  });
+
+  test('entities Slack escaped are decoded in the query', () => {
+    expect(updateOf('update R&amp;D &lt;Lead&gt;').query).toBe('R&D <Lead>');
+  });
+
+  test.each(['../x', 'a/b', '?q', '#f', 'ïd', '%2e%2e', 'priya raman', '<!channel>'])(
+    'is not checked as an id (%j): it may be a name; the book and the client guard ids',
+    (query) => {
+      expect(updateOf(`update ${query}`).query).toBe(query);
+    },
+  );
+
+  test('an id with a query string reads as an unknown field "?q", not as a query', () => {
+    expect(problemsOf('update ?q=1')).toEqual([expect.stringContaining('"?q"')]);
+  });
+
+  test(`up to ${MAX_QUERY_LENGTH} characters is a query; one more is a problem`, () => {
+    const longest = 'x'.repeat(MAX_QUERY_LENGTH);
+    expect(updateOf(`update ${longest}`).query).toBe(longest);
+    expect(problemsOf(`update ${longest}y`)).toEqual([
+      expect.stringContaining(
+        `${MAX_QUERY_LENGTH + 1} characters long; ${MAX_QUERY_LENGTH} is the most`,
+      ),
+    ]);
+  });
+
+  test('the length counts the words as joined, not the spaces typed between them', () => {
+    const words = `${'a'.repeat(99)}          ${'b'.repeat(100)}`;
+    expect(updateOf(`update ${words}`).query).toHaveLength(MAX_QUERY_LENGTH);
+  });
+});
+
+describe('parseCommand: find', () => {
+  test('with nothing after it lists the most recently changed (query null)', () => {
+    expect(parse('find')).toEqual({ kind: 'find', query: null });
+    expect(parse('  FIND  ')).toEqual({ kind: 'find', query: null });
+  });
+
+  test('the query is every word after find', () => {
+    expect(parse('find pri  ram')).toEqual({ kind: 'find', query: 'pri ram' });
+    expect(parse('Find <mailto:a@b.co|a@b.co>')).toEqual({ kind: 'find', query: 'a@b.co' });
+    expect(parse(`find ${ID}`)).toEqual({ kind: 'find', query: ID });
+  });
+
+  test.each([
+    'find priya job_title=CSM',
+    'find job_title=CSM',
+    'find priya phone=',
+    'find priya salary=1',
+  ])('field=value in %j is a problem: find only searches', (text) => {
+    expect(problemsOf(text)).toEqual([
+      expect.stringMatching(/^\/contact find only searches: leave out field=value/),
+    ]);
+  });
+
+  test('a query that is too long is a problem for find too, with field=value as another', () => {
+    const problems = problemsOf(`find ${'x'.repeat(MAX_QUERY_LENGTH + 1)} phone=1`);
+    expect(problems).toHaveLength(2);
+    expect(problems[0]).toMatch(/is the most/);
+    expect(problems[1]).toMatch(/only searches/);
+  });
+
+  test('an unclosed quote is a problem before anything else', () => {
+    expect(problemsOf('find x job_title="VP')).toEqual([
+      'The quote after job_title= is not closed.',
+    ]);
+  });
+});
+
 describe('parseCommand: entity-escaped and raw text', () => {
   test.each([
     ['escaped', `update ${ID} job_title="R&amp;D &lt;Lead&gt;"`],
@@ -198,12 +298,16 @@ describe('parseCommand: problems', () => {
     ]);
   });
 
-  test.each(['delete', 'remove', 'updat', 'show'])('the unknown subcommand %j is named', (sub) => {
-    const problems = problemsOf(`${sub} ${ID}`);
-    expect(problems).toHaveLength(1);
-    expect(problems[0]).toContain(`"${sub}"`);
-    expect(problems[0]).toContain('/contact update');
-  });
+  test.each(['delete', 'remove', 'updat', 'show', 'search', 'finds'])(
+    'the unknown subcommand %j is named, with both commands',
+    (sub) => {
+      const problems = problemsOf(`${sub} ${ID}`);
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toContain(`"${sub}"`);
+      expect(problems[0]).toContain('/contact update <name, email or id>');
+      expect(problems[0]).toContain('/contact find <name, email or id>');
+    },
+  );
 
   test('a field=value where the subcommand belongs is named', () => {
     expect(problemsOf('job_title=CSM')).toEqual([expect.stringContaining('"job_title=CSM"')]);
@@ -234,8 +338,8 @@ describe('parseCommand: problems', () => {
     expect(problemsOf(text)).toEqual(['The quote after job_title= is not closed.']);
   });
 
-  test('a second bare word is not a field=value pair', () => {
-    const problems = problemsOf(`update ${ID} VP`);
+  test('a bare word after a field=value is not a field=value pair', () => {
+    const problems = problemsOf(`update ${ID} job_title=CSM VP`);
     expect(problems).toEqual([expect.stringContaining('"VP" is not a field=value pair')]);
   });
 
@@ -245,26 +349,6 @@ describe('parseCommand: problems', () => {
       expect.stringContaining('"Customer" is not a field=value pair'),
       expect.stringContaining('"Success" is not a field=value pair'),
     ]);
-  });
-
-  test.each([
-    ['raw', 'update priya@example.com'],
-    ['wrapped by Slack', 'update <mailto:priya@example.com|priya@example.com>'],
-  ])('an email (%s) where the id belongs says to use the id', (_form, text) => {
-    const problems = problemsOf(text);
-    expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatch(/cannot look contacts up by email/);
-  });
-
-  test.each(['../x', 'a/b', '?q', '#f', 'ïd', '%2e%2e'])(
-    'an id that is not an id (%j) is refused',
-    (id) => {
-      expect(problemsOf(`update ${id}`)).toEqual([expect.stringMatching(/not a contact id/)]);
-    },
-  );
-
-  test('an id with a query string is refused (it reads as an unknown field "?q")', () => {
-    expect(problemsOf('update ?q=1')).toEqual([expect.stringContaining('"?q"')]);
   });
 
   test.each([
@@ -282,7 +366,7 @@ describe('parseCommand: problems', () => {
   test('the phone prefill is checked in the default country', () => {
     expect(parseCommand(`update ${ID} phone="020 7946 0958"`, 'GB')).toEqual({
       kind: 'update',
-      contactId: ID,
+      query: ID,
       prefill: { phone: '020 7946 0958' },
       clear: [],
     });
@@ -290,12 +374,15 @@ describe('parseCommand: problems', () => {
   });
 
   test('every problem is reported at once', () => {
-    const problems = problemsOf('update a@b.co phone=12 salary=1 email=');
-    expect(problems).toHaveLength(4);
-    expect(problems[0]).toMatch(/email/);
+    const problems = problemsOf(
+      `update ${'a'.repeat(MAX_QUERY_LENGTH + 1)} phone=12 salary=1 email= stray`,
+    );
+    expect(problems).toHaveLength(5);
+    expect(problems[0]).toMatch(/is the most/);
     expect(problems[1]).toMatch(/^Phone/);
     expect(problems[2]).toMatch(/"salary"/);
     expect(problems[3]).toMatch(/email cannot be cleared/);
+    expect(problems[4]).toMatch(/"stray" is not a field=value pair/);
   });
 });
 

@@ -1,5 +1,5 @@
 import type { CountryCode } from 'libphonenumber-js/max';
-import { isPhoneCountry, normalisePhone } from '../../src/domain/phone';
+import { isPhoneCountry, normalisePhone, phoneForPeople } from '../../src/domain/phone';
 
 function e164(input: string, country: CountryCode): string {
   const result = normalisePhone(input, country);
@@ -124,5 +124,65 @@ describe('isPhoneCountry', () => {
 
   test.each(['', 'us', 'UK', 'XX', 'USA', 'EU'])('%j is not', (code) => {
     expect(isPhoneCountry(code)).toBe(false);
+  });
+});
+
+describe('phoneForPeople: stored E.164 shown in international format', () => {
+  test.each<[string, string]>([
+    ['+14155550100', '+1 415 555 0100'],
+    ['+12125550123', '+1 212 555 0123'],
+    ['+442079460958', '+44 20 7946 0958'],
+    ['+4930901820', '+49 30 901820'],
+    ['+4915123456789', '+49 1512 3456789'],
+    ['+33123456789', '+33 1 23 45 67 89'],
+    ['+919876543210', '+91 98765 43210'],
+    ['+61298765432', '+61 2 9876 5432'],
+    ['+81312345678', '+81 3 1234 5678'],
+    ['+5511912345678', '+55 11 91234 5678'],
+    ['+31201234567', '+31 20 123 4567'],
+  ])('%s is shown as %s', (stored, shown) => {
+    expect(phoneForPeople(stored)).toBe(shown);
+  });
+
+  test.each<CountryCode>(['US', 'GB', 'DE', 'JP'])(
+    'what it shows reads back to the same E.164 in any default country (%s), so an untouched phone is no change',
+    (country) => {
+      for (const stored of [
+        '+14155550100',
+        '+442079460958',
+        '+4915123456789',
+        '+33612345678',
+        '+919876543210',
+        '+61412345678',
+        '+819012345678',
+        '+552123456789',
+      ]) {
+        expect(e164(phoneForPeople(stored), country)).toBe(stored);
+      }
+    },
+  );
+
+  test.each([
+    ['text that is no number', 'not a phone'],
+    ['the empty string', ''],
+    ['a national number without its country', '(415) 555-0100'],
+    ['an invalid number', '+1 000 000 0000'],
+    ['an unknown country code', '+999123456'],
+    ['too few digits', '+44207946'],
+  ])('%s is shown as it is', (_what, stored) => {
+    expect(phoneForPeople(stored)).toBe(stored);
+  });
+
+  test('never throws on arbitrary text', () => {
+    for (const odd of [
+      '\u0000',
+      '\ud800',
+      '+'.repeat(5000),
+      '1'.repeat(5000),
+      '<!channel>',
+      '😀',
+    ]) {
+      expect(typeof phoneForPeople(odd)).toBe('string');
+    }
   });
 });

@@ -1,8 +1,20 @@
+import type { ModalView } from '@slack/types';
 import fc from 'fast-check';
+import type { Book, BookEntry } from '../../src/book/book';
 import { decodeSlackText, parseCommand } from '../../src/domain/command';
-import { CONTACT_FIELDS, type ContactPatch, type InternalContact } from '../../src/domain/contact';
-import type { FieldChange } from '../../src/domain/diff';
+import {
+  CONTACT_FIELDS,
+  type ContactField,
+  type ContactPatch,
+  type ContactValues,
+  type InternalContact,
+  isValidContactId,
+  valuesOf,
+} from '../../src/domain/contact';
+import { changedElsewhere, type FieldChange } from '../../src/domain/diff';
 import type { FormErrors, FormKey } from '../../src/domain/form';
+import { phoneForPeople } from '../../src/domain/phone';
+import { createLogger } from '../../src/logger';
 import {
   broadcastMentions,
   escapeLikeSlack,
@@ -10,8 +22,15 @@ import {
   validateMessage,
   validateView,
 } from '../../src/sandbox/slack';
+import { makeContactCommand } from '../../src/slack/listeners/commands/contact';
 import { confirmationMessage, type SlackMessage } from '../../src/slack/messages/confirmation';
 import { contactDisplayName } from '../../src/slack/messages/contactText';
+import {
+  bookUnavailableMessage,
+  findResultsMessage,
+  noMatchMessage,
+  severalMatchesMessage,
+} from '../../src/slack/messages/find';
 import {
   commandProblemMessage,
   confirmationUndeliveredMessage,
@@ -19,7 +38,7 @@ import {
   saveFailedMessage,
 } from '../../src/slack/messages/notices';
 import { escapeMrkdwn, escapeToFit, fitMrkdwn, truncate } from '../../src/slack/mrkdwn';
-import { contactFormView } from '../../src/slack/views/contactForm';
+import { contactFormView, formForBookEntry } from '../../src/slack/views/contactForm';
 import { savedView } from '../../src/slack/views/saveViews';
 import {
   conciseReport,
@@ -139,12 +158,21 @@ function sectionText(blocks: readonly unknown[], blockId: string): string {
   return block.text.text;
 }
 
-function fieldTexts(blocks: readonly unknown[]): string[] {
+function fieldTexts(blocks: readonly unknown[], blockId = 'contact'): string[] {
   const block = blocks.find(
     (b) =>
-      typeof b === 'object' && b !== null && (b as { block_id?: unknown }).block_id === 'contact',
+      typeof b === 'object' && b !== null && (b as { block_id?: unknown }).block_id === blockId,
   ) as { fields: { text: string }[] };
   return block.fields.map((field) => field.text);
+}
+
+function contextText(blocks: readonly unknown[], blockId: string): string {
+  const block = blocks.find(
+    (b) =>
+      typeof b === 'object' && b !== null && (b as { block_id?: unknown }).block_id === blockId,
+  ) as { elements: { text: string }[] } | undefined;
+  if (!block) throw new Error(`no block ${blockId}`);
+  return block.elements[0]?.text ?? '';
 }
 
 const validId = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/);
@@ -158,6 +186,15 @@ const contactArb: fc.Arbitrary<InternalContact> = fc.record({
   object: fc.constant('internal_contact'),
   created_at: isoDate,
   modified_at: fc.option(isoDate, { nil: null }),
+  email: hostileString,
+  given_name: nullableHostile,
+  family_name: nullableHostile,
+  name: nullableHostile,
+  phone: nullableHostile,
+  job_title: nullableHostile,
+});
+
+const valuesArb: fc.Arbitrary<ContactValues> = fc.record({
   email: hostileString,
   given_name: nullableHostile,
   family_name: nullableHostile,
@@ -190,20 +227,32 @@ const saveArb = fc
     ),
   }));
 
+/** How a value is shown to people: phones in international format, everything else as it is. */
+function forPeople(field: ContactField, value: string): string {
+  return field === 'phone' ? phoneForPeople(value) : value;
+}
+
 function expectChangesShown(mrkdwn: string, changes: readonly FieldChange[], limit: number): void {
-  for (const { before, after } of changes) {
-    if (typeof before === 'string') expectShows(mrkdwn, before, 300, limit);
-    if (after !== null) expectShows(mrkdwn, after, 300, limit);
+  for (const { field, before, after } of changes) {
+    if (typeof before === 'string') expectShows(mrkdwn, forPeople(field, before), 300, limit);
+    if (after !== null) expectShows(mrkdwn, forPeople(field, after), 300, limit);
   }
 }
 
-function expectFieldsShown(blocks: readonly unknown[], contact: InternalContact): void {
-  const texts = fieldTexts(blocks);
+function expectFieldsShown(
+  blocks: readonly unknown[],
+  contact: Pick<InternalContact, ContactField>,
+  blockId = 'contact',
+): void {
+  const texts = fieldTexts(blocks, blockId);
   CONTACT_FIELDS.forEach((field, i) => {
     const value = contact[field];
     const text = texts[i] ?? '';
     if (value === null || value === '') expect(text).toMatch(/\n_empty_$/);
-    else expect(visible(value, 300)).toContain(decodeEntities(text.slice(text.indexOf('\n') + 1)));
+    else
+      expect(visible(forPeople(field, value), 300)).toContain(
+        decodeEntities(text.slice(text.indexOf('\n') + 1)),
+      );
   });
 }
 
@@ -254,6 +303,46 @@ describe('mrkdwn from arbitrary field values and command text', () => {
       }),
       RUNS,
     );
+  });
+
+  /** Values the book had learned from Stuut before this save; Stuut now answers otherwise. */
+  const elsewhereArb = fc.record({ learned: valuesArb, since: seenAt });
+
+  test('the confirmation that notes values changed outside the bot', () => {
+    let noted = 0;
+    fc.assert(
+      fc.property(saveArb, elsewhereArb, ({ contact, changes, seenAt }, { learned, since }) => {
+        const patch = Object.fromEntries(changes.map((c) => [c.field, c.after])) as ContactPatch;
+        const elsewhere = changedElsewhere(patch, learned, valuesOf(contact));
+        const message = confirmationMessage({
+          contact,
+          changes,
+          userId: USER,
+          seenAt,
+          changedElsewhere: { changes: elsewhere, since },
+        });
+        expectSafeMessage(message, 'confirmation with elsewhere');
+        if (elsewhere.length === 0) return;
+        noted++;
+        const note = contextText(message.blocks, 'elsewhere');
+        expectChangesShown(note, elsewhere, 3000);
+        const shared = confirmationMessage({
+          contact,
+          changes,
+          userId: USER,
+          seenAt,
+          shared: true,
+          changedElsewhere: { changes: elsewhere, since },
+        });
+        expectSafeMessage(shared, 'shared confirmation with elsewhere');
+        // Field names only: not one value that changed elsewhere.
+        expect(contextText(shared.blocks, 'elsewhere')).toMatch(
+          /: (email|given name|family name|full name|phone|job title)(, (email|given name|family name|full name|phone|job title))*\.$/,
+        );
+      }),
+      RUNS,
+    );
+    expect(noted).toBeGreaterThan(RUNS.numRuns / 2);
   });
 
   test('the confirmation for a channel shared with another organisation', () => {
@@ -326,8 +415,18 @@ describe('mrkdwn from arbitrary field values and command text', () => {
         fc.option(validId, { nil: null }),
         hostileString,
         notesArb,
-        fc.option(fc.record({ values: baselineValues, seenAt: isoDate }), { nil: null }),
-        (contactId, notice, notes, baseline) => {
+        fc.option(
+          fc.record({
+            values: baselineValues,
+            seenAt: isoDate,
+            from: fc.constantFrom('stuut' as const, 'import' as const),
+            version: fc.option(fc.nat(), { nil: null }),
+          }),
+          { nil: null },
+        ),
+        fc.option(hostileString, { nil: undefined }),
+        fc.record({ picker: fc.boolean(), generation: fc.nat({ max: 1_000_000 }) }),
+        (contactId, notice, notes, baseline, found, { picker, generation }) => {
           const view = contactFormView({
             contactId,
             typedContactId: contactId,
@@ -337,8 +436,16 @@ describe('mrkdwn from arbitrary field values and command text', () => {
             origin: { channelId: CHANNEL, responseUrl: null },
             notice,
             notes,
+            picker,
+            generation,
+            ...(found === undefined ? {} : { found }),
           });
           expectSafeView(view, 'contactFormView');
+          if (found) {
+            const line = contextText(view.blocks, 'found');
+            expect(line.startsWith(':mag: ')).toBe(true);
+            expectEscapedOrCut(line.slice(':mag: '.length), found, 2900);
+          }
           if (notice === '') {
             expect(view.blocks.some((b) => b.block_id === 'notice')).toBe(false);
             return;
@@ -346,8 +453,15 @@ describe('mrkdwn from arbitrary field values and command text', () => {
           const top = sectionText(view.blocks, 'notice');
           expect(top.startsWith(':x: *') && top.endsWith('*')).toBe(true);
           expectEscapedOrCut(top.slice(':x: *'.length, -1), notice, 2900);
+          const waiting = picker && contactId === null;
           for (const [key, message] of Object.entries(notes)) {
-            if (!message || (key === 'clear' && baseline) || (key === 'contact_id' && contactId)) {
+            if (
+              !message ||
+              (key === 'clear' && baseline) ||
+              (key === 'contact_id' && (contactId || picker)) ||
+              (waiting && key !== 'contact_id')
+            ) {
+              expect(view.blocks.some((b) => b.block_id === `${key}__note`)).toBe(false);
               continue;
             }
             const block = view.blocks.find((b) => b.block_id === `${key}__note`) as {
@@ -373,22 +487,13 @@ describe('mrkdwn from arbitrary field values and command text', () => {
       .map(([head, tail]) => escapeLikeSlack(head + tail)),
   );
 
-  test('a refused command echoes what was typed, and the form opens only for an update', () => {
+  test('a refused command echoes what was typed', () => {
+    let refused = 0;
     fc.assert(
       fc.property(commandText, (raw) => {
         const parsed = parseCommand(raw, 'US');
-        if (parsed.kind === 'update') {
-          const view = contactFormView({
-            contactId: parsed.contactId,
-            values: parsed.prefill,
-            clear: parsed.clear,
-            baseline: null,
-            origin: { channelId: CHANNEL, responseUrl: 'https://hooks.slack.com/x' },
-          });
-          expectSafeView(view, 'command form');
-          return;
-        }
-        if (parsed.kind === 'help') return;
+        if (parsed.kind !== 'invalid') return;
+        refused++;
         const typed = decodeSlackText(raw);
         const message = commandProblemMessage(parsed.problems, typed);
         expectSafeMessage(message, 'commandProblem');
@@ -396,12 +501,208 @@ describe('mrkdwn from arbitrary field values and command text', () => {
           message.text.indexOf('You typed: `/contact ') + 'You typed: `/contact '.length;
         const end = message.text.lastIndexOf('`\nType `/contact help`');
         expectEscapedOrCut(message.text.slice(start, end), typed, 500);
-        const head = "I couldn't open the form:\n";
+        const head = "I couldn't act on that command:\n";
         expect(message.text.startsWith(head)).toBe(true);
         const list = message.text.slice(head.length, message.text.lastIndexOf('\nYou typed: `'));
         for (const problem of parsed.problems) expectShows(list, problem, Infinity, 2000);
       }),
       { ...RUNS, numRuns: 1000 },
+    );
+    expect(refused).toBeGreaterThan(100);
+  });
+
+  /**
+   * `/contact update|find <query>` through the real command listener, with a book that finds
+   * one, several or no contacts with arbitrary values, or fails: every answer and every form
+   * is safe, and an answer about the query shows it as typed.
+   */
+  const queryCommand = fc
+    .tuple(
+      fc.constantFrom('update ', 'find ', 'Update ', 'FIND '),
+      fc.oneof(hostileString, fragmentString, validId, fc.constant('')),
+      fc.constantFrom('', ' job_title="VP <!channel>"', ' phone= name=x'),
+    )
+    .map(([verb, query, pairs]) => escapeLikeSlack(`${verb}${query}${pairs}`));
+
+  /** Text within Stuut's limits (255 characters, 254 for an email): what the book can learn. */
+  const upTo = (max: number) => hostileString.map((text) => [...text].slice(0, max).join(''));
+  const bookValuesArb: fc.Arbitrary<ContactValues> = fc.record({
+    email: upTo(254),
+    given_name: fc.option(upTo(255), { nil: null, freq: 5 }),
+    family_name: fc.option(upTo(255), { nil: null, freq: 5 }),
+    name: fc.option(upTo(255), { nil: null, freq: 5 }),
+    phone: fc.option(fc.oneof(upTo(64), fc.constantFrom('+14155550100', '+442079460958')), {
+      nil: null,
+      freq: 5,
+    }),
+    job_title: fc.option(upTo(255), { nil: null, freq: 5 }),
+  });
+
+  const entryArb: fc.Arbitrary<BookEntry> = fc.record({
+    id: validId,
+    values: bookValuesArb,
+    knownFrom: fc.constantFrom('stuut' as const, 'import' as const),
+    modifiedAt: fc.constant(null),
+    seenAt: fc.date({
+      min: new Date('2000-01-01'),
+      max: new Date('2100-01-01'),
+      noInvalidDate: true,
+    }),
+    version: fc.nat(),
+  });
+
+  type BookMode = 'one' | 'several' | 'none' | 'fail';
+
+  function fakeBook(mode: BookMode, found: BookEntry[]): Book {
+    const fail = async (): Promise<never> => {
+      throw new Error('the book is down');
+    };
+    if (mode === 'fail') {
+      return new Proxy({} as Book, { get: (_t, key) => (key === 'engine' ? 'sqlite' : fail) });
+    }
+    const first = found[0] ?? null;
+    return {
+      engine: 'sqlite',
+      get: async () => (mode === 'one' ? first : null),
+      findByEmail: async () => (mode === 'one' ? first : null),
+      search: async (_query: string, limit: number) =>
+        mode === 'none'
+          ? { matches: [], total: 0 }
+          : mode === 'one'
+            ? { matches: found.slice(0, 1), total: 1 }
+            : { matches: found.slice(0, limit), total: found.length + 7 },
+      recent: async (limit: number) => (mode === 'none' ? [] : found.slice(0, limit)),
+      learn: fail,
+      importRows: fail,
+      forget: fail,
+      ping: fail,
+      close: fail,
+    } as Book;
+  }
+
+  test('answers to update and find: the lists, no match, book unavailable, and the form', async () => {
+    const listener = (book: Book) =>
+      makeContactCommand({
+        config: { defaultPhoneCountry: 'US' },
+        logger: createLogger('silent'),
+        editors: { check: async () => ({ allowed: true }), editors: null },
+        book,
+        bookWithinMs: 1_000,
+      });
+    const seen = { forms: 0, messages: 0, foundLines: 0 };
+    await fc.assert(
+      fc.asyncProperty(
+        queryCommand,
+        fc.constantFrom<BookMode>('one', 'several', 'none', 'fail'),
+        fc.array(entryArb, { minLength: 2, maxLength: 12 }),
+        async (raw, mode, found) => {
+          const parsed = parseCommand(raw, 'US');
+          if (parsed.kind !== 'update' && parsed.kind !== 'find') return;
+          const acks: unknown[] = [];
+          const views: ModalView[] = [];
+          const run = listener(fakeBook(mode, found));
+          await run({
+            command: {
+              text: raw,
+              channel_id: CHANNEL,
+              response_url: 'https://hooks.slack.com/commands/T0/1/x',
+              trigger_id: '1.2.3',
+              user_id: USER,
+              team_id: 'T0ACME',
+            },
+            ack: async (answer?: unknown) => {
+              acks.push(answer);
+            },
+            respond: async () => undefined,
+            client: {
+              views: {
+                open: async ({ view }: { view: ModalView }) => {
+                  views.push(view);
+                  return { ok: true };
+                },
+              },
+            },
+          } as unknown as Parameters<ReturnType<typeof listener>>[0]);
+          expect(acks).toHaveLength(1);
+          for (const view of views) {
+            seen.forms++;
+            expectSafeView(view, `form (${mode})`);
+            if (view.blocks.some((b) => b.block_id === 'found')) seen.foundLines++;
+          }
+          const answer = acks[0] as SlackMessage | undefined;
+          if (!answer?.blocks) {
+            expect(views).toHaveLength(1);
+            return;
+          }
+          seen.messages++;
+          expect(views).toHaveLength(0);
+          expectSafeMessage(answer, `answer (${mode})`);
+          if (parsed.query !== null) {
+            const first = answer.blocks.find((b) => b.type === 'section') as {
+              text: { text: string };
+            };
+            expectShows(first.text.text, parsed.query, 200, 3000);
+          }
+        },
+      ),
+      { ...RUNS, numRuns: 600 },
+    );
+    expect(seen.forms).toBeGreaterThan(50);
+    expect(seen.foundLines).toBeGreaterThan(20);
+    expect(seen.messages).toBeGreaterThan(100);
+  });
+
+  test('the find messages with arbitrary contacts and queries, called directly', () => {
+    fc.assert(
+      fc.property(
+        hostileString,
+        fc.array(entryArb, { maxLength: 12 }),
+        fc.nat({ max: 10_000 }),
+        fc.boolean(),
+        (query, entries, extra, idShaped) => {
+          const total = entries.length + extra;
+          const proposals = { prefill: { job_title: query.slice(0, 255) }, clear: [] };
+          for (const message of [
+            severalMatchesMessage(query, entries, total, proposals),
+            findResultsMessage(query, entries, total),
+            findResultsMessage(null, entries, entries.length),
+            noMatchMessage(query, idShaped && isValidContactId(query), proposals),
+            bookUnavailableMessage(query),
+            bookUnavailableMessage(null),
+          ]) {
+            expectSafeMessage(message, 'find message');
+          }
+          const listed = findResultsMessage(query, entries, total);
+          entries.slice(0, 10).forEach((entry, i) => {
+            expectFieldsShown(listed.blocks, entry.values, `values_${i}`);
+          });
+        },
+      ),
+      RUNS,
+    );
+  });
+
+  test('the form for a contact the book knows, with a line saying how it was found', () => {
+    fc.assert(
+      fc.property(
+        entryArb,
+        hostileString,
+        fc.boolean(),
+        fc.nat({ max: 1_000_000 }),
+        (entry, found, picker, generation) => {
+          const view = formForBookEntry(entry, {
+            origin: { channelId: CHANNEL, responseUrl: null },
+            found,
+            picker,
+            generation,
+          });
+          expectSafeView(view, 'formForBookEntry');
+          if (found === '') return;
+          const line = contextText(view.blocks, 'found');
+          expectEscapedOrCut(line.slice(':mag: '.length), found, 2900);
+        },
+      ),
+      RUNS,
     );
   });
 

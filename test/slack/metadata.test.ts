@@ -1,12 +1,14 @@
-import type { ContactValues } from '../../src/domain/contact';
+import type { ContactField, ContactValues } from '../../src/domain/contact';
 import {
   type Baseline,
   BUTTON_VALUE_MAX,
   decodeEditButton,
   decodeFormMetadata,
+  decodeOpenContactButton,
   decodeReopenButton,
   encodeEditButton,
   encodeFormMetadata,
+  encodeOpenContactButton,
   encodeReopenButton,
   type FormMetadata,
   PRIVATE_METADATA_MAX,
@@ -25,7 +27,12 @@ const VALUES: ContactValues = {
   job_title: 'VP, "Customer" Success <!channel> 😀',
 };
 
-const BASELINE: Baseline = { values: VALUES, seenAt: '2025-03-14T09:26:53.589Z' };
+const BASELINE: Baseline = {
+  values: VALUES,
+  seenAt: '2025-03-14T09:26:53.589Z',
+  from: 'stuut',
+  version: 7,
+};
 
 const GARBAGE = [
   '',
@@ -50,11 +57,49 @@ describe('form private_metadata', () => {
         contactId: ID,
         origin: { channelId: 'C0123', responseUrl: RESPONSE_URL },
         baseline: BASELINE,
+        generation: 0,
+        picker: false,
       },
     ],
     [
       'an id to be typed, no origin, no baseline',
-      { contactId: null, origin: { channelId: null, responseUrl: null }, baseline: null },
+      {
+        contactId: null,
+        origin: { channelId: null, responseUrl: null },
+        baseline: null,
+        generation: 0,
+        picker: false,
+      },
+    ],
+    [
+      'a picker form waiting for a contact',
+      {
+        contactId: null,
+        origin: { channelId: 'C0123', responseUrl: RESPONSE_URL },
+        baseline: null,
+        generation: 0,
+        picker: true,
+      },
+    ],
+    [
+      'a picker form refilled three times with imported values',
+      {
+        contactId: ID,
+        origin: { channelId: 'C0123', responseUrl: RESPONSE_URL },
+        baseline: { ...BASELINE, from: 'import', version: null },
+        generation: 3,
+        picker: true,
+      },
+    ],
+    [
+      'the highest generation and version',
+      {
+        contactId: ID,
+        origin: { channelId: 'C0123', responseUrl: null },
+        baseline: { ...BASELINE, version: Number.MAX_SAFE_INTEGER },
+        generation: 1_000_000,
+        picker: true,
+      },
     ],
     [
       'a baseline with every optional value empty',
@@ -71,7 +116,11 @@ describe('form private_metadata', () => {
             job_title: null,
           },
           seenAt: 'not even a date',
+          from: 'stuut',
+          version: 0,
         },
+        generation: 0,
+        picker: false,
       },
     ],
   ])('round-trips %s', (_what, metadata) => {
@@ -85,8 +134,58 @@ describe('form private_metadata', () => {
       contactId: '../admin',
       origin: { channelId: null, responseUrl: null },
       baseline: null,
+      generation: 0,
+      picker: false,
     });
     expect(decodeFormMetadata(text)).toBeNull();
+  });
+
+  test('a form opened before the contact book decodes with the defaults', () => {
+    // What the previous version of the bot wrote: no generation, picker, source or version.
+    const old = JSON.stringify({
+      c: ID,
+      ch: 'C0123',
+      r: RESPONSE_URL,
+      b: { v: [VALUES.email, 'Priya', 'Raman', null, VALUES.phone, 'CSM'], t: BASELINE.seenAt },
+    });
+    expect(decodeFormMetadata(old)).toEqual({
+      contactId: ID,
+      origin: { channelId: 'C0123', responseUrl: RESPONSE_URL },
+      baseline: {
+        values: { ...VALUES, job_title: 'CSM' },
+        seenAt: BASELINE.seenAt,
+        from: 'stuut',
+        version: null,
+      },
+      generation: 0,
+      picker: false,
+    });
+    expect(decodeFormMetadata(JSON.stringify({ c: null, ch: null, r: null, b: null }))).toEqual({
+      contactId: null,
+      origin: { channelId: null, responseUrl: null },
+      baseline: null,
+      generation: 0,
+      picker: false,
+    });
+  });
+
+  const VALID = { c: ID, ch: null, r: null, b: null, g: 0, p: false };
+  const VALID_B = { v: [VALUES.email, null, null, null, null, null], t: BASELINE.seenAt };
+
+  test.each<[string, Record<string, unknown>]>([
+    ['a negative generation', { ...VALID, g: -1 }],
+    ['a fractional generation', { ...VALID, g: 1.5 }],
+    ['a generation past 1,000,000', { ...VALID, g: 1_000_001 }],
+    ['a generation as text', { ...VALID, g: '1' }],
+    ['a picker flag that is not a boolean', { ...VALID, p: 'true' }],
+    ['an unknown source', { ...VALID, b: { ...VALID_B, f: 'slack' } }],
+    ['a negative version', { ...VALID, b: { ...VALID_B, n: -1 } }],
+    ['a fractional version', { ...VALID, b: { ...VALID_B, n: 0.5 } }],
+    ['a version as text', { ...VALID, b: { ...VALID_B, n: '3' } }],
+  ])('refuses %s', (_what, payload) => {
+    expect(decodeFormMetadata(JSON.stringify(payload))).toBeNull();
+    // The same payload with the field fixed decodes: the test names what is refused.
+    expect(decodeFormMetadata(JSON.stringify(VALID))).not.toBeNull();
   });
 
   test.each(GARBAGE)('decoding garbage %j gives null', (text) => {
@@ -99,6 +198,34 @@ describe('Edit button value', () => {
     const text = encodeEditButton({ contactId: ID, baseline: BASELINE });
     expect(text.length).toBeLessThanOrEqual(BUTTON_VALUE_MAX);
     expect(decodeEditButton(text)).toEqual({ contactId: ID, baseline: BASELINE });
+  });
+
+  test('round-trips values imported into the book, without a version', () => {
+    const baseline: Baseline = { ...BASELINE, from: 'import', version: null };
+    expect(decodeEditButton(encodeEditButton({ contactId: ID, baseline }))).toEqual({
+      contactId: ID,
+      baseline,
+    });
+  });
+
+  test('a button posted before the contact book decodes with the defaults', () => {
+    const old = JSON.stringify({
+      c: ID,
+      b: { v: [VALUES.email, null, null, null, null, null], t: BASELINE.seenAt },
+    });
+    expect(decodeEditButton(old)?.baseline).toEqual({
+      values: {
+        email: VALUES.email,
+        given_name: null,
+        family_name: null,
+        name: null,
+        phone: null,
+        job_title: null,
+      },
+      seenAt: BASELINE.seenAt,
+      from: 'stuut',
+      version: null,
+    });
   });
 
   test('round-trips without a baseline', () => {
@@ -121,6 +248,8 @@ describe('Edit button value', () => {
         job_title: quotes,
       },
       seenAt: BASELINE.seenAt,
+      from: 'stuut',
+      version: 1,
     };
     const text = encodeEditButton({ contactId: ID, baseline: big });
     expect(text.length).toBeLessThanOrEqual(BUTTON_VALUE_MAX);
@@ -205,8 +334,13 @@ describe('private_metadata size', () => {
         job_title: fill(255),
       },
       seenAt: '2025-03-14T09:26:53.589+00:00',
+      from: 'import',
+      version: Number.MAX_SAFE_INTEGER,
     };
   }
+
+  /** Everything else a form's private_metadata holds, at its longest. */
+  const longest = { origin: longOrigin, generation: 1_000_000, picker: true };
 
   /** A form only ever gets a baseline through an Edit button, so it is what the button keeps. */
   function viaEditButton(baseline: Baseline): Baseline | null {
@@ -220,7 +354,7 @@ describe('private_metadata size', () => {
     ['mrkdwn markup', (n) => '<!channel>&'.repeat(n).slice(0, n)],
   ])('a form with a maximal baseline (%s) stays within 3000 characters', (_what, fill) => {
     const baseline = viaEditButton(maximal(fill));
-    const text = encodeFormMetadata({ contactId: longId, origin: longOrigin, baseline });
+    const text = encodeFormMetadata({ contactId: longId, baseline, ...longest });
     expect(text.length).toBeLessThanOrEqual(PRIVATE_METADATA_MAX);
     expect(decodeFormMetadata(text)?.baseline).toEqual(baseline);
   });
@@ -248,7 +382,72 @@ describe('private_metadata size', () => {
     };
     expect(encodeEditButton({ contactId: longId, baseline })).toHaveLength(BUTTON_VALUE_MAX);
     expect(viaEditButton(baseline)).toEqual(baseline);
-    const text = encodeFormMetadata({ contactId: longId, origin: longOrigin, baseline });
+    const text = encodeFormMetadata({ contactId: longId, baseline, ...longest });
     expect(text.length).toBeLessThanOrEqual(PRIVATE_METADATA_MAX);
   });
+});
+
+describe('Open contact button value (Update in a list, "Open the form for id")', () => {
+  test('round-trips the id and the typed proposals', () => {
+    const value = {
+      contactId: ID,
+      prefill: { job_title: 'VP, "Customer" Success <!channel>', phone: '+1 415 555 0100' },
+      clear: ['name', 'family_name'] as ContactField[],
+    };
+    const text = encodeOpenContactButton(value);
+    expect(text.length).toBeLessThanOrEqual(BUTTON_VALUE_MAX);
+    expect(decodeOpenContactButton(text)).toEqual(value);
+  });
+
+  test('round-trips no proposals', () => {
+    const value = { contactId: ID, prefill: {}, clear: [] };
+    expect(decodeOpenContactButton(encodeOpenContactButton(value))).toEqual(value);
+  });
+
+  test('an id alone decodes with no proposals', () => {
+    expect(decodeOpenContactButton(JSON.stringify({ c: ID }))).toEqual({
+      contactId: ID,
+      prefill: {},
+      clear: [],
+    });
+  });
+
+  test('falls back to the id alone when the proposals do not fit in 2000 characters', () => {
+    const long = '"'.repeat(255);
+    const value = {
+      contactId: ID,
+      prefill: { given_name: long, family_name: long, name: long, job_title: long },
+      clear: [],
+    };
+    const text = encodeOpenContactButton(value);
+    expect(text.length).toBeLessThanOrEqual(BUTTON_VALUE_MAX);
+    expect(decodeOpenContactButton(text)).toEqual({ contactId: ID, prefill: {}, clear: [] });
+  });
+
+  test('keeps the proposals when they fit exactly', () => {
+    const at = (n: number) =>
+      encodeOpenContactButton({ contactId: ID, prefill: { job_title: 'x'.repeat(n) }, clear: [] });
+    const fits = BUTTON_VALUE_MAX - at(0).length;
+    expect(at(fits)).toHaveLength(BUTTON_VALUE_MAX);
+    expect(decodeOpenContactButton(at(fits))?.prefill.job_title).toBe('x'.repeat(fits));
+    expect(decodeOpenContactButton(at(fits + 1))?.prefill).toEqual({});
+  });
+
+  test.each<[string, unknown]>([
+    ['an id that is not a contact id', { c: '../x' }],
+    ['a proposal for a field that does not exist', { c: ID, p: { salary: '1' } }],
+    ['a proposal that is not text', { c: ID, p: { job_title: 1 } }],
+    ['a cleared field that does not exist', { c: ID, x: ['salary'] }],
+    ['cleared fields that are not a list', { c: ID, x: 'phone' }],
+  ])('refuses %s', (_what, payload) => {
+    expect(decodeOpenContactButton(JSON.stringify(payload))).toBeNull();
+  });
+
+  // The Edit button's old shape names a valid id: for this button it is an id alone.
+  test.each(GARBAGE.filter((text) => !text.includes('"ic_1"')))(
+    'decoding garbage %j gives null',
+    (text) => {
+      expect(decodeOpenContactButton(text)).toBeNull();
+    },
+  );
 });

@@ -131,7 +131,7 @@ export function findResultsMessage(
   const text =
     query === null
       ? `The ${matches.length} most recently changed contacts.`
-      : `${total} contacts match ${escapeToFit(query, 200)}.`;
+      : `${total === 1 ? 'One contact matches' : `${total} contacts match`} ${escapeToFit(query, 200)}.`;
   return { text, blocks };
 }
 

@@ -17,7 +17,7 @@ import type { ClearableField, FormErrors, FormInput, FormKey } from '../../domai
 import { MAX_TEXT_LENGTH } from '../../domain/form';
 import { phoneForPeople } from '../../domain/phone';
 import { ACTION_ID, CALLBACK_ID, INPUT_BLOCK_ID, noteBlockId, PICKER_BLOCK_ID } from '../ids';
-import { type Baseline, encodeFormMetadata, type Origin } from '../metadata';
+import { type Baseline, encodeFormMetadata, type Origin, PRIVATE_METADATA_MAX } from '../metadata';
 import { escapeMrkdwn, escapeToFit, slackDate, truncate } from '../mrkdwn';
 
 export interface ContactFormModel {
@@ -378,7 +378,7 @@ export function formWithKnownValues(
   Object.assign(values, options.prefill);
   // With known values an emptied input clears the field: a proposed `field=` empties it.
   for (const field of options.clear ?? []) if (field !== 'email') values[field] = null;
-  return contactFormView({
+  const view = contactFormView({
     contactId,
     values,
     clear: [],
@@ -387,6 +387,18 @@ export function formWithKnownValues(
     ...(options.found ? { found: options.found } : {}),
     ...(options.picker ? { picker: true } : {}),
     ...(options.generation ? { generation: options.generation } : {}),
+  });
+  if ((view.private_metadata?.length ?? 0) <= PRIVATE_METADATA_MAX) return view;
+  // Known values travel in private_metadata (3000 characters). Values too long for it open
+  // the form without them, which says so: an empty box then keeps Stuut's value.
+  return formForUnknownId(contactId, {
+    origin: options.origin,
+    ...(options.prefill ? { prefill: options.prefill } : {}),
+    ...(options.clear ? { clear: options.clear } : {}),
+    ...(options.picker ? { picker: true } : {}),
+    ...(options.generation ? { generation: options.generation } : {}),
+    notice:
+      "This contact's known values are too long to carry in a Slack form, so the form starts empty: an empty box keeps the value Stuut has.",
   });
 }
 

@@ -4,7 +4,8 @@ import {
   FIELD_LABELS,
   valuesOf,
 } from '../../../src/domain/contact';
-import { changedFields } from '../../../src/domain/diff';
+import { changedElsewhere, changedFields } from '../../../src/domain/diff';
+import { broadcastMentions, validateMessage } from '../../../src/sandbox/slack';
 import { ACTION_ID } from '../../../src/slack/ids';
 import {
   type ConfirmationModel,
@@ -118,7 +119,8 @@ describe('confirmationMessage', () => {
 
   test('changed fields show before → after when the form knew the values', () => {
     const summary = block(confirm(CHANGED, AFTER, BEFORE), 'summary').text?.text ?? '';
-    expect(summary).toContain('• *Phone*: +14155550100 → _cleared_');
+    // Phones are shown in international format; Stuut keeps E.164.
+    expect(summary).toContain('• *Phone*: +1 415 555 0100 → _cleared_');
     expect(summary).toContain('• *Job title*: Customer Success Manager → VP, Customer Success');
     expect(summary).not.toContain('Given name');
   });
@@ -161,8 +163,39 @@ describe('confirmationMessage', () => {
       baseline: {
         values: { ...BEFORE, job_title: 'VP, Customer Success', phone: null },
         seenAt: SEEN_AT,
+        from: 'stuut',
+        version: null,
       },
     });
+  });
+
+  test('the Edit button carries the book’s version of the contact when there is one', () => {
+    const contact = contactWith(AFTER);
+    const message = confirmationMessage({
+      contact,
+      changes: changedFields(CHANGED, valuesOf(contact), BEFORE),
+      userId: USER,
+      seenAt: SEEN_AT,
+      bookVersion: 12,
+    });
+    expect(decodeEditButton(editButton(message).value ?? '')?.baseline).toMatchObject({
+      from: 'stuut',
+      version: 12,
+    });
+  });
+
+  test('shows phones in international format, in the changes and in the fields', () => {
+    const message = confirm({ phone: '+442079460958' }, { phone: '+442079460958' }, BEFORE);
+    expect(block(message, 'summary').text?.text).toContain(
+      '• *Phone*: +1 415 555 0100 → +44 20 7946 0958',
+    );
+    expect(block(message, 'contact').fields?.[4]?.text).toBe('*Phone*\n+44 20 7946 0958');
+  });
+
+  test('passes Slack’s checks for a message, and mentions no crowd', () => {
+    const message = confirm(CHANGED, AFTER, BEFORE);
+    expect(validateMessage(message)).toEqual([]);
+    expect(broadcastMentions(message)).toEqual([]);
   });
 });
 
@@ -229,6 +262,7 @@ describe('confirmationMessage: Slack limits', () => {
     }
     expect((editButton(message).value ?? '').length).toBeLessThanOrEqual(2000);
     expect(decodeEditButton(editButton(message).value ?? '')?.contactId).toBe(ID);
+    expect(validateMessage(message)).toEqual([]);
   });
 
   test('with plain 255-character values every change is listed in full', () => {
@@ -355,5 +389,132 @@ describe('confirmationMessage: a channel shared with another organisation', () =
     };
     expect(confirmationMessage({ ...model, shared: false })).toEqual(confirmationMessage(model));
     expect(everything(confirmationMessage(model))).toContain(EMAIL_AFTER);
+  });
+});
+
+describe('confirmationMessage: values changed outside the bot', () => {
+  const SINCE = '2025-02-01T08:00:00.000Z';
+  const SINCE_TOKEN = '<!date^1738396800^';
+  /** The book had learned BEFORE from Stuut; Stuut's answer now differs on name and phone. */
+  const after: Partial<ContactValues> = {
+    job_title: 'VP',
+    name: 'P. Raman',
+    phone: '+442079460958',
+  };
+  const patch: ContactPatch = { job_title: 'VP' };
+
+  function withElsewhere(shared: boolean, overrides: Partial<ConfirmationModel> = {}) {
+    const contact = contactWith(after);
+    return confirmationMessage({
+      contact,
+      changes: changedFields(patch, valuesOf(contact), BEFORE),
+      userId: USER,
+      seenAt: SEEN_AT,
+      shared,
+      changedElsewhere: {
+        changes: changedElsewhere(patch, BEFORE, valuesOf(contact)),
+        since: SINCE,
+      },
+      ...overrides,
+    });
+  }
+
+  test('a note lists each field changed elsewhere, old → new, with when the bot last saw it', () => {
+    const message = withElsewhere(false);
+    const note = block(message, 'elsewhere');
+    expect(note.type).toBe('context');
+    const text = (note.elements?.[0]?.text ?? '') as string;
+    expect(text).toBe(
+      `:information_source: Changed outside this bot since it last saw this contact ${SINCE_TOKEN}{date_short_pretty} at {time}|2025-02-01 08:00 UTC>:\n` +
+        '• *Full name*: _empty_ → P. Raman\n• *Phone*: +1 415 555 0100 → +44 20 7946 0958',
+    );
+    // The person's own change is in the summary, not in the note.
+    expect(text).not.toContain('Job title');
+  });
+
+  test('the note sits after the contact’s values and before the meta line', () => {
+    const ids = blocksOf(withElsewhere(false)).map((b) => b.block_id);
+    expect(ids.indexOf('elsewhere')).toBe(ids.indexOf('contact') + 1);
+    expect(ids.indexOf('meta')).toBe(ids.indexOf('elsewhere') + 1);
+  });
+
+  test.each<[string, Partial<ConfirmationModel>]>([
+    ['no such note (null)', { changedElsewhere: null }],
+    ['no such note (absent)', { changedElsewhere: undefined }],
+    ['no changes', { changedElsewhere: { changes: [], since: SINCE } }],
+  ])('%s: no note', (_what, overrides) => {
+    for (const shared of [false, true]) {
+      const message = withElsewhere(shared, overrides);
+      expect(blocksOf(message).some((b) => b.block_id === 'elsewhere')).toBe(false);
+    }
+  });
+
+  test('values in the note are escaped', () => {
+    const message = withElsewhere(false, {
+      changedElsewhere: {
+        changes: [{ field: 'job_title', before: '<!channel>', after: 'R&D <@U123>' }],
+        since: SINCE,
+      },
+    });
+    const text = (block(message, 'elsewhere').elements?.[0]?.text ?? '') as string;
+    expect(text).toContain('&lt;!channel&gt; → R&amp;D &lt;@U123&gt;');
+    expect(broadcastMentions(message)).toEqual([]);
+    expect(validateMessage(message)).toEqual([]);
+  });
+
+  test('in a shared channel the note names the fields only: no value, email or phone', () => {
+    const message = withElsewhere(true);
+    const text = (block(message, 'elsewhere').elements?.[0]?.text ?? '') as string;
+    expect(text).toBe(
+      `:information_source: Also changed outside this bot since it last saw this contact ${SINCE_TOKEN}{date_short_pretty} at {time}|2025-02-01 08:00 UTC>: full name, phone.`,
+    );
+    // The contact is named (as in every shared confirmation), but no value changed elsewhere is.
+    expect(text).not.toContain('P. Raman');
+    const all = JSON.stringify(message);
+    for (const value of ['4155550100', '2079460958', '7946', BEFORE.email, '→']) {
+      expect(all).not.toContain(value);
+    }
+    expect(validateMessage(message)).toEqual([]);
+  });
+
+  test('an email changed elsewhere is not shown in a shared channel either', () => {
+    const message = withElsewhere(true, {
+      changedElsewhere: {
+        changes: [{ field: 'email', before: BEFORE.email, after: 'priya@elsewhere.example' }],
+        since: SINCE,
+      },
+    });
+    const all = JSON.stringify(message);
+    expect(all).not.toContain(BEFORE.email);
+    expect(all).not.toContain('priya@elsewhere.example');
+    expect(block(message, 'elsewhere').elements?.[0]?.text).toMatch(/: email\.$/);
+  });
+
+  test.each([
+    ['255 characters that escape', '<'.repeat(255)],
+    ['255 ampersands', '&'.repeat(255)],
+    ['255 emoji', '😀'.repeat(255)],
+  ])('every field changed elsewhere to %s stays within Slack’s limits', (_what, fill) => {
+    const { before, after: worst } = worstCaseSave(() => fill);
+    for (const shared of [false, true]) {
+      const message = withElsewhere(shared, {
+        changedElsewhere: { changes: changedElsewhere({}, before, worst), since: SINCE },
+      });
+      expect(validateMessage(message)).toEqual([]);
+      const text = (block(message, 'elsewhere').elements?.[0]?.text ?? '') as string;
+      expect([...text].length).toBeLessThanOrEqual(3000);
+      expect(text).not.toMatch(/&(?!amp;|lt;|gt;)/);
+    }
+  });
+
+  test('an unreadable date is shown as escaped text', () => {
+    const message = withElsewhere(false, {
+      changedElsewhere: {
+        changes: [{ field: 'name', before: null, after: 'X' }],
+        since: '<!here>',
+      },
+    });
+    expect(broadcastMentions(message)).toEqual([]);
+    expect(block(message, 'elsewhere').elements?.[0]?.text).toContain('&lt;!here&gt;');
   });
 });

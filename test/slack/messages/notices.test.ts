@@ -1,4 +1,5 @@
 import { CONTACT_FIELDS, type InternalContact } from '../../../src/domain/contact';
+import { broadcastMentions, validateMessage } from '../../../src/sandbox/slack';
 import { ACTION_ID } from '../../../src/slack/ids';
 import { confirmationMessage, type SlackMessage } from '../../../src/slack/messages/confirmation';
 import {
@@ -86,21 +87,30 @@ const CONFIRMATION = confirmationMessage({
 describe('helpMessage', () => {
   const message = helpMessage();
 
-  test('explains the command with and without an id, and field=value', () => {
+  test('explains update and find by name, email or id, the picker, and field=value', () => {
     const text = allText(message);
-    expect(text).toContain('/contact update &lt;contact-id&gt;');
-    expect(text).toContain('/contact update` opens the form and asks for the id');
+    expect(text).toContain('/contact update &lt;name, email or id&gt;');
+    expect(text).toContain('/contact find &lt;name, email or id&gt;');
+    expect(text).toContain('`/contact update` on its own opens the form with a search box');
+    expect(text).toMatch(/`\/contact find` alone lists the most recently changed/);
+    expect(text).toMatch(/Several matches give a list to choose from/);
     expect(text).toContain('job_title="VP, Customer Success"');
     expect(text).toMatch(/`field=` with nothing after it proposes clearing/);
     for (const field of CONTACT_FIELDS) expect(text).toContain(`\`${field}\``);
   });
 
-  test('says where to find a contact id, and that email will not do', () => {
+  test('says what the contact book knows, and where to find an id it does not', () => {
     const text = allText(message);
-    expect(text).toContain('Where is the id?');
-    expect(text).toMatch(/cannot look a contact up by email/);
+    expect(text).toContain('What does the bot know?');
+    expect(text).toMatch(/cannot list or search contacts/);
+    expect(text).toMatch(/contact book of every contact it has saved, and of those imported/);
+    expect(text).toMatch(/found only by its Stuut id/);
     expect(text).toMatch(/on the internal contact in the Stuut app/);
-    expect(text).toMatch(/confirmation this bot posts shows the id/);
+  });
+
+  test("passes Slack's checks for a message", () => {
+    expect(validateMessage(message)).toEqual([]);
+    expect(broadcastMentions(message)).toEqual([]);
   });
 
   test('has a text fallback and fits Slack limits', () => {
@@ -116,7 +126,7 @@ describe('commandProblemMessage', () => {
       'delete ic_1 salary=1',
     );
     const text = allText(message);
-    expect(text).toContain("I couldn't open the form");
+    expect(text).toContain("I couldn't act on that command:");
     expect(text).toContain('• "delete" is not a /contact command.');
     expect(text).toContain('• "salary" is not a contact field.');
     expect(text).toContain('You typed: `/contact delete ic_1 salary=1`');
@@ -261,7 +271,8 @@ describe('other notices', () => {
 
   test('staleButtonMessage points to the command', () => {
     const message = staleButtonMessage();
-    expect(message.text).toContain('/contact update &lt;contact-id&gt;');
+    expect(message.text).toContain('/contact update &lt;name, email or id&gt;');
     expectMessageLimits(message);
+    expect(validateMessage(message)).toEqual([]);
   });
 });

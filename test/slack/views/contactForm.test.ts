@@ -7,6 +7,7 @@ import {
   FIELD_LABELS,
 } from '../../../src/domain/contact';
 import { type FormContext, type FormKey, validateForm } from '../../../src/domain/form';
+import { validateView } from '../../../src/sandbox/slack';
 import { ACTION_ID, CALLBACK_ID, INPUT_BLOCK_ID, noteBlockId } from '../../../src/slack/ids';
 import { type Baseline, decodeFormMetadata, type Origin } from '../../../src/slack/metadata';
 import {
@@ -24,7 +25,12 @@ const ORIGIN: Origin = {
   responseUrl: 'https://hooks.slack.com/commands/T0ACME/1/abc',
 };
 const VALUES: ContactValues = SAMPLE_VALUES;
-const BASELINE: Baseline = { values: VALUES, seenAt: '2025-03-14T09:26:53.589Z' };
+const BASELINE: Baseline = {
+  values: VALUES,
+  seenAt: '2025-03-14T09:26:53.589Z',
+  from: 'stuut',
+  version: 4,
+};
 
 interface Text {
   type: string;
@@ -168,13 +174,17 @@ describe('contactFormView: the modal', () => {
     expect(input(view, 'phone')?.element?.max_length).toBe(64);
   });
 
-  test('private_metadata carries the id, the origin and the baseline', () => {
+  test.each(VIEWS)("%s: passes Slack's checks for a modal", (_what, view) => {
+    expect(validateView(view)).toEqual([]);
+  });
+
+  test('private_metadata carries the id, the origin, the baseline, generation 0, no picker', () => {
     expect(
       decodeFormMetadata(contactFormView(model({ baseline: BASELINE })).private_metadata ?? ''),
-    ).toEqual({ contactId: ID, origin: ORIGIN, baseline: BASELINE });
+    ).toEqual({ contactId: ID, origin: ORIGIN, baseline: BASELINE, generation: 0, picker: false });
     expect(
       decodeFormMetadata(contactFormView(model({ contactId: null })).private_metadata ?? ''),
-    ).toEqual({ contactId: null, origin: ORIGIN, baseline: null });
+    ).toEqual({ contactId: null, origin: ORIGIN, baseline: null, generation: 0, picker: false });
   });
 });
 
@@ -223,11 +233,23 @@ describe('contactFormView: with a baseline', () => {
     expect(input(view, 'phone')?.hint?.text).toMatch(/Empty the box to clear/);
   });
 
-  test('says the values are those Stuut returned at that time', () => {
+  test('says the values are those Stuut returned at that time, and how to clear', () => {
     const explain = blocksOf(view).find((block) => block.block_id === 'explain');
     const text = explain?.elements?.[0]?.text ?? '';
-    expect(text).toContain('values Stuut returned');
-    expect(text).toContain('<!date^1741944413^');
+    expect(text).toContain('Filled in with the values as Stuut returned them <!date^1741944413^');
+    expect(text).toMatch(/a change made since then outside this bot is not shown here/);
+    expect(text).toContain('Empty a box to clear that field.');
+    expect(text).not.toContain('imported');
+  });
+
+  test('says when the values were imported instead', () => {
+    const imported = contactFormView(
+      model({ values: VALUES, baseline: { ...BASELINE, from: 'import', version: null } }),
+    );
+    const explain = blocksOf(imported).find((block) => block.block_id === 'explain');
+    const text = explain?.elements?.[0]?.text ?? '';
+    expect(text).toContain('Filled in with the values as imported <!date^1741944413^');
+    expect(text).not.toContain('Stuut returned');
   });
 });
 
@@ -325,7 +347,7 @@ describe('contactFormView: notices and notes', () => {
 
   test('an unreadable baseline date is escaped too', () => {
     const view = contactFormView(
-      model({ values: VALUES, baseline: { values: VALUES, seenAt: '<!channel>' } }),
+      model({ values: VALUES, baseline: { ...BASELINE, seenAt: '<!channel>' } }),
     );
     expect(mrkdwnTexts(view).join('\n')).not.toContain('<!channel>');
   });
@@ -552,7 +574,7 @@ describe('inlineErrors', () => {
       const view = contactFormView(
         model({
           contactId: context.fixedContactId,
-          baseline: context.baseline ? { values: context.baseline, seenAt: BASELINE.seenAt } : null,
+          baseline: context.baseline ? { ...BASELINE, values: context.baseline } : null,
         }),
       );
       const keys = Object.keys(inlineErrors(result.errors));

@@ -6,6 +6,7 @@ import {
   valuesOf,
 } from '../../../src/domain/contact';
 import { changedFields } from '../../../src/domain/diff';
+import { validateView } from '../../../src/sandbox/slack';
 import { CALLBACK_ID } from '../../../src/slack/ids';
 import { savedView, savingView } from '../../../src/slack/views/saveViews';
 import { SAMPLE_VALUES, sampleContact, worstCaseSave } from '../../fixtures';
@@ -46,6 +47,7 @@ function mrkdwnTexts(value: unknown): string[] {
 }
 
 function expectModalLimits(view: ModalView) {
+  expect(validateView(view)).toEqual([]);
   for (const text of [view.title.text, view.close?.text ?? 'x', view.submit?.text ?? 'x']) {
     expect([...text].length).toBeGreaterThan(0);
     expect([...text].length).toBeLessThanOrEqual(24);
@@ -110,7 +112,8 @@ describe('savedView', () => {
     const view = saved({ job_title: 'VP', phone: null }, { job_title: 'VP', phone: null }, BEFORE);
     const text = textOf(view, 'saved');
     expect(text).toContain('*Saved Priya Raman*');
-    expect(text).toContain('• *Phone*: +14155550100 → _cleared_');
+    // Phones are shown to people in international format; Stuut keeps them in E.164.
+    expect(text).toContain('• *Phone*: +1 415 555 0100 → _cleared_');
     expect(text).toContain('• *Job title*: Customer Success Manager → VP');
   });
 
@@ -126,6 +129,7 @@ describe('savedView', () => {
     expect(fields).toHaveLength(CONTACT_FIELDS.length);
     expect(fields.map((f) => f.text)).toContain('*Job title*\nVP');
     expect(fields.map((f) => f.text)).toContain('*Email*\npriya.raman@example.com');
+    expect(fields.map((f) => f.text)).toContain('*Phone*\n+1 415 555 0100');
   });
 
   test('says where the confirmation goes', () => {

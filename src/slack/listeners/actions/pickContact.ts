@@ -29,6 +29,12 @@ export function makePickContact(deps: { book: Book; logger: Logger; bookWithinMs
     let entry: BookEntry | null | undefined = null;
     try {
       entry = await withDeadline(deps.book.get(contactId), deps.bookWithinMs);
+      if (entry === undefined) {
+        deps.logger.error(
+          { withinMs: deps.bookWithinMs },
+          'contact book too slow: the form refills empty',
+        );
+      }
     } catch (error) {
       deps.logger.error({ err: error }, 'contact book failed: the form refills empty');
     }
