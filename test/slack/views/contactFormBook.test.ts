@@ -635,7 +635,7 @@ describe('stored values the form must not alter or outgrow', () => {
     const state: ViewStateValues = {};
     for (const block of view.blocks) {
       if (block.type !== 'input' || !block.block_id) continue;
-      const element = block.element as { initial_value?: string };
+      const element = (block as { element?: { initial_value?: string } }).element ?? {};
       state[block.block_id] = { value: { value: element.initial_value ?? null } };
     }
     for (const [blockId, value] of Object.entries(change)) state[blockId] = { value: { value } };
