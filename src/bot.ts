@@ -75,7 +75,7 @@ export async function startBot(
   });
   const inflight = new InflightTracker();
   let draining = false;
-  const { app, receiver } = createApp(config, {
+  const { app, receiver, socket } = createApp(config, {
     stuut,
     logger,
     inflight,
@@ -130,10 +130,15 @@ export async function startBot(
       `startup error: could not listen on port ${httpPort} (${typeof code === 'string' ? code : 'error'}). Choose another PORT.`,
     );
   }
-  if (config.mode === 'socket') {
+  if (socket) {
     try {
-      await app.start();
+      await socket.connect();
     } catch (error) {
+      // The client may still be retrying (an unusable URL): stop it, or it keeps the process up.
+      await withDeadline(
+        socket.disconnect().catch(() => undefined),
+        2_000,
+      );
       await http?.close();
       await closeClients();
       throw new StartupError(describeSocketStartFailure(error));
@@ -149,25 +154,26 @@ export async function startBot(
     const left = () => Math.max(0, deadline - Date.now());
     logger.info({ inflight: inflight.size }, 'shutting down: finishing in-flight work');
     let drained: boolean;
-    if (config.mode === 'http' && server) {
-      // Still listening, so /healthz and new Slack requests get 503 while saves finish.
-      drained = await inflight.drain(timing.saveBudgetMs);
-      await server.close();
-      // A submission Bolt was still acknowledging when draining began may have started a save.
-      drained = (await inflight.drain(left())) && drained;
-    } else {
-      // Socket Mode: envelopes that arrive now are answered "restarting" (see createApp). The
-      // acknowledgements still owed go out over the socket before it closes; then Slack sends
-      // new envelopes to another connection while the saves finish over the Web API.
-      await inflight.acksSent(Math.min(left(), timing.ackWithinMs + 1_000));
+    if (socket) {
+      // Socket Mode: envelopes that arrive now are answered "restarting" (see createApp). Every
+      // acknowledgement still owed, theirs included, goes out over the socket before it closes;
+      // then Slack sends new envelopes to another connection while the saves finish over the
+      // Web API.
+      await socket.acksSent(Math.min(left(), timing.ackWithinMs + 1_000));
       await withDeadline(
-        app.stop().catch((error: unknown) => {
+        socket.disconnect().catch((error: unknown) => {
           logger.warn({ err: error }, 'Socket Mode disconnect failed');
         }),
         Math.min(left(), 2_000),
       );
       drained = await inflight.drain(left());
       await server?.close();
+    } else {
+      // Still listening, so /healthz and new Slack requests get 503 while saves finish.
+      drained = await inflight.drain(timing.saveBudgetMs);
+      await server?.close();
+      // A submission Bolt was still acknowledging when draining began may have started a save.
+      drained = (await inflight.drain(left())) && drained;
     }
     await closeClients();
     return drained;

@@ -19,31 +19,6 @@ export class InflightTracker {
     return this.running.size;
   }
 
-  private readonly owedAcks = new Set<Promise<void>>();
-
-  /**
-   * Notes that an acknowledgement is owed to Slack; call the returned function when it has
-   * been sent (or will never be). In Socket Mode a shutdown waits for these before it closes
-   * the socket they travel on.
-   */
-  oweAck(): () => void {
-    let paid!: () => void;
-    const owed = new Promise<void>((resolve) => {
-      paid = resolve;
-    });
-    this.owedAcks.add(owed);
-    return () => {
-      this.owedAcks.delete(owed);
-      paid();
-    };
-  }
-
-  /** Resolves true when no acknowledgement is owed any more, false when the wait ran out. */
-  async acksSent(timeoutMs: number): Promise<boolean> {
-    const all = Promise.all(this.owedAcks).then(() => true);
-    return (await withDeadline(all, timeoutMs)) ?? false;
-  }
-
   /** Resolves true when everything finished, false when the wait ran out first. */
   async drain(timeoutMs: number): Promise<boolean> {
     let timer: NodeJS.Timeout | undefined;

@@ -21,7 +21,19 @@ export const SECRETS = {
   stuutToken: 'stuut-e2e-token-9a7b',
 } as const;
 
+/** The app-level token (xapp-…) a Socket Mode bot connects with. */
+export const APP_TOKEN = 'xapp-1-A0APP-e2e-app-token-3c5e';
+
+/** Socket Mode in tests: a dropped connection is back within about a second, not five. */
+const TEST_SOCKET_PING_TIMEOUT_MS = 1_000;
+
 export interface HarnessOptions {
+  /**
+   * 'http' (default): Slack posts signed requests to the bot's port. 'socket': the bot connects
+   * to the emulated Slack over Socket Mode with an app token, binds no port, and the driver
+   * sends envelopes.
+   */
+  mode?: 'http' | 'socket';
   contactUpdatesChannel?: string;
   timing?: Partial<SaveTiming>;
   logLevel?: string;
@@ -83,20 +95,26 @@ export type Harness = Awaited<ReturnType<typeof startHarness>>;
 
 /**
  * The real app in HTTP mode, with real signature checking, on an ephemeral port, talking
- * over loopback to an emulated Slack Web API and an emulated Stuut API.
+ * over loopback to an emulated Slack Web API and an emulated Stuut API. With `mode: 'socket'`,
+ * the same app connected to the emulated Slack over Socket Mode instead.
  */
 export async function startHarness(options: HarnessOptions = {}) {
-  const slack = await SlackEmulator.start({ botToken: SECRETS.botToken });
+  const socketMode = options.mode === 'socket';
+  const slack = await SlackEmulator.start({
+    botToken: SECRETS.botToken,
+    ...(socketMode ? { appToken: APP_TOKEN } : {}),
+  });
   const stuut = await StuutEmulator.start({ token: SECRETS.stuutToken, seed: seedContacts() });
   const config = loadConfig({
     SLACK_BOT_TOKEN: SECRETS.botToken,
-    SLACK_SIGNING_SECRET: SECRETS.signingSecret,
+    ...(socketMode
+      ? { SLACK_APP_TOKEN: APP_TOKEN }
+      : { SLACK_SIGNING_SECRET: SECRETS.signingSecret, PORT: '0' }),
     SLACK_API_URL: slack.apiUrl,
     STUUT_API_URL: stuut.baseUrl,
     STUUT_API_TOKEN: SECRETS.stuutToken,
     CONTACT_UPDATES_CHANNEL: options.contactUpdatesChannel,
     CONTACT_EDITORS: options.contactEditors,
-    PORT: '0',
     LOG_LEVEL: options.logLevel ?? 'info',
   });
   const logs = new LogCapture();
@@ -105,19 +123,27 @@ export async function startHarness(options: HarnessOptions = {}) {
   const book = ownBook?.book ?? (options.book as Book);
   if ((options.book ?? 'imported') === 'imported') await importContacts(book, stuut.contacts());
   // The production composition root, with only the test's overrides.
+  const timing = socketMode
+    ? { socketPingTimeoutMs: TEST_SOCKET_PING_TIMEOUT_MS, ...options.timing }
+    : options.timing;
   const bot = await startBot(config, logger, {
     host: '127.0.0.1',
     book,
-    ...(options.timing ? { timing: options.timing } : {}),
+    ...(timing ? { timing } : {}),
     ...(options.now ? { requestClock: options.now } : {}),
     ...(options.stuutClient ? { stuutClient: options.stuutClient } : {}),
   });
-  const baseUrl = `http://127.0.0.1:${bot.port}`;
-  const driver = new SlackClientDriver({
-    emulator: slack,
-    appUrl: `${baseUrl}/slack/events`,
-    signingSecret: SECRETS.signingSecret,
-  });
+  // In Socket Mode no port is bound, so there is no base URL.
+  const baseUrl = bot.port === null ? '' : `http://127.0.0.1:${bot.port}`;
+  const driver = socketMode
+    ? new SlackClientDriver({ emulator: slack, transport: 'socket' })
+    : new SlackClientDriver({
+        emulator: slack,
+        appUrl: `${baseUrl}/slack/events`,
+        signingSecret: SECRETS.signingSecret,
+      });
+  // startBot resolved on Slack's hello; envelopes go only to connections the emulator counts.
+  if (socketMode) await slack.socketMode.waitForConnections(1);
 
   return {
     slack,
@@ -131,6 +157,8 @@ export async function startHarness(options: HarnessOptions = {}) {
     settle: () => bot.settle(30_000),
     async close() {
       await bot.shutdown();
+      // A Socket Mode bot that shut down has left Slack: nothing reconnects behind the test.
+      if (socketMode) await slack.socketMode.waitForConnections(0);
       await ownBook?.remove();
       await Promise.all([slack.close(), stuut.close()]);
       // Whatever a test checks itself, no line the app logged may hold a secret, and at the
@@ -138,6 +166,7 @@ export async function startHarness(options: HarnessOptions = {}) {
       // (test/e2e/logs.test.ts covers more, on a representative run).
       const forbidden: [string, string][] = [
         ...Object.entries(SECRETS),
+        ...(socketMode ? [['appToken', APP_TOKEN] as [string, string]] : []),
         ['an Authorization header', 'Bearer '],
         ['a response_url', `${slack.baseUrl}/response/`],
       ];

@@ -39,23 +39,11 @@ export interface ListenerDeps {
 /** Every listener the bot has, in one place: a command, a form, its picker, the buttons. */
 export function registerListeners(app: App, deps: ListenerDeps): void {
   // Listeners go on working after they acknowledge (a save, a views.open, a message), which
-  // Bolt does not wait for; tracking each whole run lets a shutdown finish them. The
-  // acknowledgement is tracked too: in Socket Mode it must leave before the socket closes.
+  // Bolt does not wait for; tracking each whole run lets a shutdown finish them.
   const tracked =
-    <Args extends { ack: (...response: never[]) => Promise<void> }>(
-      listener: (args: Args) => Promise<void>,
-    ) =>
-    (args: Args) => {
-      const paid = deps.inflight.oweAck();
-      const ack = (async (...response: Parameters<Args['ack']>) => {
-        try {
-          await args.ack(...response);
-        } finally {
-          paid();
-        }
-      }) as Args['ack'];
-      return deps.inflight.track(listener({ ...args, ack }).finally(paid));
-    };
+    <Args>(listener: (args: Args) => Promise<void>) =>
+    (args: Args) =>
+      deps.inflight.track(listener(args));
   app.command('/contact', tracked(makeContactCommand({ ...deps, config: deps })));
   app.view(CALLBACK_ID.contactForm, tracked(makeContactSubmit(deps)));
   app.action(ACTION_ID.editContact, tracked(makeOpenFormButton(deps, editFormFromButton)));
