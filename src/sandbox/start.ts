@@ -89,7 +89,14 @@ export async function startSandbox(env: NodeJS.ProcessEnv, logger: Logger): Prom
   const requestedPort = settings.port;
   let page: Awaited<ReturnType<typeof startPageServer>>;
   try {
-    page = await startPageServer({ slack, stuut, driver, host: LOOPBACK, port: requestedPort });
+    page = await startPageServer({
+      slack,
+      stuut,
+      driver,
+      book,
+      host: LOOPBACK,
+      port: requestedPort,
+    });
   } catch (error) {
     await bot.shutdown();
     await Promise.all([slack.close(), stuut.close(), removeBook()]);

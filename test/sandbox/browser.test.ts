@@ -3,7 +3,10 @@ import { createLogger } from '../../src/logger';
 import { launchBrowser, sendCommand } from '../../src/sandbox/browser';
 import { type Sandbox, startSandbox } from '../../src/sandbox/start';
 
-const CONTACT_ID = 'ic_7Qm2xK9a';
+/** Priya Raman: only the book tests below change her, and only her job title. */
+const PRIYA = 'ic_7Qm2xK9a';
+/** Marcus Oyelaran: the plain update and the 503 change him. */
+const CONTACT_ID = 'ic_3Lp8vR2d';
 
 describe('the sandbox page in a real browser', () => {
   let sandbox: Sandbox;
@@ -15,14 +18,8 @@ describe('the sandbox page in a real browser', () => {
   beforeAll(async () => {
     sandbox = await startSandbox({ PORT: '0' }, createLogger('silent'));
     browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await sandbox?.shutdown();
-  });
-  beforeEach(async () => {
-    // Each scenario starts with no modal open, as after pressing Close in Slack.
-    for (const view of sandbox.slack.openViews()) sandbox.slack.closeView(view.id, { all: true });
+    // One page for all scenarios, as a person keeps the tab open: it follows the server's
+    // changes by itself (and a fresh page per test would cost a second or more each).
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on('dialog', (dialog) => {
       dialogs.push(dialog.message());
@@ -31,9 +28,17 @@ describe('the sandbox page in a real browser', () => {
     page.on('pageerror', (error) => pageErrors.push(error.message));
     await page.goto(sandbox.url);
   });
-  afterEach(async () => {
-    await page.close();
-    expect(pageErrors).toEqual([]);
+  afterAll(async () => {
+    await browser?.close();
+    await sandbox?.shutdown();
+  });
+  beforeEach(async () => {
+    // Each scenario starts with no modal open, as after pressing Close in Slack.
+    for (const view of sandbox.slack.openViews()) sandbox.slack.closeView(view.id, { all: true });
+    await page.locator('.modal').waitFor({ state: 'detached' });
+  });
+  afterEach(() => {
+    expect(pageErrors.splice(0)).toEqual([]);
   });
 
   async function openForm(id = CONTACT_ID) {
@@ -41,19 +46,114 @@ describe('the sandbox page in a real browser', () => {
     await page.locator('.modal input[name="phone"]').waitFor();
   }
 
+  /** A form's input by field, whatever generation of block ids the form is in ("phone~1"). */
+  function field(key: string) {
+    return page.locator(`.modal input[name="${key}"], .modal input[name^="${key}~"]`);
+  }
+
+  async function closeModal() {
+    await page.click('.modal-close');
+    await page.locator('.modal').waitFor({ state: 'detached' });
+  }
+
+  test('/contact update priya opens Priya Raman’s form with her values', async () => {
+    await sendCommand(page, '/contact update priya');
+    await field('phone').waitFor();
+    await expect(page.locator('.modal').textContent()).resolves.toContain(PRIYA);
+    await expect(field('given_name').inputValue()).resolves.toBe('Priya');
+    await expect(field('family_name').inputValue()).resolves.toBe('Raman');
+    await expect(field('email').inputValue()).resolves.toBe('priya.raman@northwind.example');
+    await expect(field('phone').inputValue()).resolves.toBe('+1 415 555 0123');
+    await closeModal();
+  });
+
+  test('the picker: type "pri", choose Priya Raman, change her job title, Save; the book learns it', async () => {
+    await sendCommand(page, '/contact update');
+    const picker = page.locator('.modal [data-input-type="external_select"] input');
+    await picker.waitFor();
+    await picker.pressSequentially('pri');
+    await page.locator('.modal .combobox-option', { hasText: 'Priya Raman' }).click();
+
+    // The bot refills the form with her values (new block ids, so Slack takes the new values).
+    await page.locator('.modal input[name^="phone~"]').waitFor();
+    await expect(field('phone').inputValue()).resolves.toBe('+1 415 555 0123');
+    await expect(field('job_title').inputValue()).resolves.toBe('Customer Success Manager');
+    await expect(picker.inputValue()).resolves.toContain('Priya Raman');
+
+    await field('job_title').fill('Head of Customer Success');
+    await page.click('.modal-submit');
+    const confirmation = page
+      .locator('.message[data-kind="channel"]', { hasText: 'Head of Customer Success' })
+      .last();
+    await confirmation.waitFor();
+    await expect(confirmation.textContent()).resolves.toContain(
+      'Customer Success Manager → Head of Customer Success',
+    );
+    const patches = sandbox.stuut.requests.filter(
+      (r) => r.method === 'PATCH' && r.contactId === PRIYA,
+    );
+    expect(patches.map((r) => r.body)).toEqual([{ job_title: 'Head of Customer Success' }]);
+
+    const bookRow = page.locator(`#contacts tr.book-row[data-book-id="${PRIYA}"]`);
+    await bookRow
+      .locator('td[data-field="job_title"]', { hasText: 'Head of Customer Success' })
+      .waitFor();
+    await expect(bookRow.locator('td[data-field="source"]').textContent()).resolves.toContain(
+      'from Stuut',
+    );
+    await expect(bookRow.getAttribute('data-status')).resolves.toBe('same');
+    await expect(bookRow.locator('[data-field="version"]').textContent()).resolves.toBe('v2');
+    await closeModal();
+  });
+
+  test('/contact find lists the book’s contacts, and their Update buttons open the form', async () => {
+    await sendCommand(page, '/contact find');
+    const list = page.locator('.message', { hasText: 'most recently changed' }).last();
+    await list.waitFor();
+    for (const name of ['Priya Raman', 'Marcus Oyelaran', 'Hannah Whitfield', "Siobhán O'Connor"]) {
+      await expect(list.textContent()).resolves.toContain(name);
+    }
+    await expect(list.locator('button', { hasText: 'Update' }).count()).resolves.toBe(5);
+
+    // Every Update button has the same action_id; the one pressed decides whose form opens.
+    await list
+      .locator('.block[data-block-id^="name_"]', { hasText: "Siobhán O'Connor" })
+      .locator('button', { hasText: 'Update' })
+      .click();
+    await field('email').waitFor();
+    await expect(field('email').inputValue()).resolves.toBe('siobhan.oconnor@northwind.example');
+    await expect(field('given_name').inputValue()).resolves.toBe('Siobhán');
+    await expect(page.locator('.modal').textContent()).resolves.toContain('ic_5Hb1cY8f');
+    await closeModal();
+  });
+
+  test('a contact the book lacks: "Open the form for id …" in the answer opens an empty form for it', async () => {
+    await sendCommand(page, '/contact update ic_0Nobody01');
+    const answer = page.locator('.message', { hasText: 'No contact in the book matches' }).last();
+    await answer.waitFor();
+    await answer.locator('button', { hasText: 'Open the form for id ic_0Nobody01' }).click();
+    await field('email').waitFor();
+    await expect(page.locator('.modal').textContent()).resolves.toContain('ic_0Nobody01');
+    await expect(field('email').inputValue()).resolves.toBe('');
+    await closeModal();
+  });
+
   test('update a contact: form, Save, confirmation in the channel, stored change in the side panel', async () => {
     await openForm();
-    await page.fill('.modal input[name="phone"]', '(415) 555-0100');
+    await page.fill('.modal input[name="phone"]', '(212) 555-0100');
     await page.fill('.modal input[name="job_title"]', 'VP, Customer Success');
     await page.click('.modal-submit');
 
-    const confirmation = page.locator('.message[data-kind="channel"]').last();
+    const confirmation = page
+      .locator('.message[data-kind="channel"]', { hasText: 'VP, Customer Success' })
+      .last();
     await confirmation.waitFor();
-    await expect(confirmation.textContent()).resolves.toContain('+1 415 555 0123 → +1 415 555 0100');
-    await expect(confirmation.textContent()).resolves.toContain('VP, Customer Success');
+    await expect(confirmation.textContent()).resolves.toContain(
+      '+1 212 555 0147 → +1 212 555 0100',
+    );
 
     const row = page.locator(`#contacts tr[data-contact-id="${CONTACT_ID}"]`);
-    await row.locator('td[data-field="phone"]', { hasText: '+14155550100' }).waitFor();
+    await row.locator('td[data-field="phone"]', { hasText: '+12125550100' }).waitFor();
     await expect(row.locator('td[data-field="job_title"]').textContent()).resolves.toBe(
       'VP, Customer Success',
     );
@@ -76,7 +176,7 @@ describe('the sandbox page in a real browser', () => {
     const before = sandbox.stuut.patchCount();
     await page.click('.fault-switch[data-fault="503"]');
     await page.locator('#pending-faults .fault-chip').waitFor();
-    await openForm('ic_3Lp8vR2d');
+    await openForm(CONTACT_ID);
     await page.fill('.modal input[name="job_title"]', 'Renewals lead');
     await page.click('.modal-submit');
     const confirmation = page.locator('.message[data-kind="channel"]', {

@@ -1,6 +1,31 @@
 import { request } from 'node:http';
+import type { BookEntry } from '../../src/book/book';
 import { createLogger } from '../../src/logger';
 import { type Sandbox, startSandbox } from '../../src/sandbox/start';
+import { seedContacts } from '../../src/sandbox/stuut';
+import { type BookRow, compareBook } from '../../src/sandbox/web/server';
+
+interface State {
+  instance: string;
+  version: number;
+  modal: {
+    id: string;
+    hash: string;
+    blocks: { block_id?: string; type: string }[];
+    state: { values: Record<string, Record<string, { value?: string | null }>> };
+  } | null;
+  book: { engine: string; rows: BookRow[]; error: string | null };
+}
+
+async function waitFor<T>(probe: () => Promise<T | undefined>, what: string): Promise<T> {
+  const deadline = Date.now() + 5_000;
+  for (;;) {
+    const found = await probe();
+    if (found !== undefined) return found;
+    if (Date.now() > deadline) throw new Error(`no ${what} in time`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
 
 describe('the sandbox page server', () => {
   let sandbox: Sandbox;
@@ -17,6 +42,9 @@ describe('the sandbox page server', () => {
       headers: { 'content-type': 'application/json', ...headers },
       body: JSON.stringify(body),
     });
+
+  const state = async (query = ''): Promise<State> =>
+    (await (await fetch(new URL(`/api/state${query}`, sandbox.url))).json()) as State;
 
   test('serves on loopback only', () => {
     expect(new URL(sandbox.url).hostname).toBe('127.0.0.1');
@@ -82,5 +110,123 @@ describe('the sandbox page server', () => {
     const response = await post('/api/modal/submit', { viewId: 42 });
     expect(response.status).toBe(400);
     expect((await fetch(new URL('/api/state', sandbox.url))).status).toBe(200);
+  });
+
+  test('shows the book beside Stuut: each seeded contact, from Stuut, with when and version', async () => {
+    const { book } = await state();
+    expect(book.engine).toBe('sqlite');
+    expect(book.error).toBeNull();
+    expect(book.rows.map((row) => [row.id, row.status])).toEqual(
+      seedContacts().map((contact) => [contact.id, 'same']),
+    );
+    const priya = book.rows.find((row) => row.id === 'ic_7Qm2xK9a')?.entry;
+    expect(priya).toMatchObject({
+      knownFrom: 'stuut',
+      version: 1,
+      values: { name: 'Priya Raman', phone: '+14155550123', job_title: 'Customer Success Manager' },
+    });
+    expect(Date.parse(priya?.seenAt ?? '')).toBeGreaterThan(Date.now() - 60_000);
+  });
+
+  test('marks a contact Stuut has and the book lacks, and values that differ', async () => {
+    const original = sandbox.stuut.contacts();
+    const marcus = sandbox.stuut.contact('ic_3Lp8vR2d');
+    if (!marcus) throw new Error('seed changed');
+    try {
+      sandbox.stuut.put({ ...marcus, job_title: 'Head of Sales' });
+      sandbox.stuut.put({ ...marcus, id: 'ic_0Unseen01', email: 'unseen@northwind.example' });
+      const rows = new Map((await state()).book.rows.map((row) => [row.id, row]));
+      expect(rows.get('ic_3Lp8vR2d')).toMatchObject({
+        status: 'differs',
+        differs: { job_title: 'Head of Sales' },
+        entry: { values: { job_title: 'Senior Account Manager' } },
+      });
+      expect(rows.get('ic_0Unseen01')).toEqual({
+        id: 'ic_0Unseen01',
+        status: 'missing',
+        entry: null,
+        differs: {},
+      });
+    } finally {
+      sandbox.stuut.reset(original);
+    }
+  });
+
+  test('lists what only the book knows after Stuut’s contacts', () => {
+    const [first] = seedContacts();
+    if (!first) throw new Error('seed changed');
+    const entry = (id: string): BookEntry => ({
+      id,
+      values: { ...first, email: `${id}@x.example` },
+      knownFrom: 'import',
+      modifiedAt: null,
+      seenAt: new Date('2026-01-02T03:04:05Z'),
+      version: 3,
+    });
+    const rows = compareBook(
+      [first],
+      [entry('ic_imported1'), { ...entry(first.id), knownFrom: 'stuut' }],
+    );
+    expect(rows.map((row) => [row.id, row.status])).toEqual([
+      [first.id, 'differs'],
+      ['ic_imported1', 'book_only'],
+    ]);
+    expect(rows[0]?.differs).toEqual({ email: first.email });
+    expect(rows[1]?.entry).toMatchObject({
+      knownFrom: 'import',
+      seenAt: '2026-01-02T03:04:05.000Z',
+    });
+  });
+
+  test('a page waiting for the next state is answered when something changes', async () => {
+    const before = await state();
+    const started = Date.now();
+    const waiting = state(`?since=${before.version}`);
+    // A stale version is answered at once.
+    expect((await state(`?since=${before.version - 1}`)).version).toBe(before.version);
+    await post('/api/command', { text: 'help' });
+    const after = await waiting;
+    expect(after.version).toBeGreaterThan(before.version);
+    expect(after.instance).toBe(before.instance);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  test('plays the type-ahead picker: options from the bot, and a choice that refills the form', async () => {
+    await post('/api/command', { text: 'update' });
+    const form = await waitFor(async () => (await state()).modal ?? undefined, 'picker form');
+    const options = (await (
+      await post('/api/options', { viewId: form.id, actionId: 'contact_pick', value: 'pri' })
+    ).json()) as { ok: boolean; options: { text: { text: string }; value: string }[] };
+    expect(options.ok).toBe(true);
+    const priya = options.options.find((option) => option.value === 'ic_7Qm2xK9a');
+    expect(priya?.text.text).toContain('Priya Raman');
+
+    const chosen = await post('/api/select', {
+      viewId: form.id,
+      actionId: 'contact_pick',
+      option: priya,
+    });
+    expect(await chosen.json()).toMatchObject({ ok: true });
+    const refilled = await waitFor(async () => {
+      const modal = (await state()).modal;
+      return modal && modal.hash !== form.hash ? modal : undefined;
+    }, 'refilled form');
+    const values = Object.entries(refilled.state.values);
+    const jobTitle = values.find(([blockId]) => blockId.startsWith('job_title'))?.[1];
+    expect(jobTitle?.value?.value).toBe('Customer Success Manager');
+    await post('/api/modal/close', { viewId: refilled.id });
+  });
+
+  test('an option request for a view that is not open is a 400, not a crash', async () => {
+    const response = await post('/api/options', {
+      viewId: 'V000000000',
+      actionId: 'x',
+      value: 'a',
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/not open/),
+    });
   });
 });

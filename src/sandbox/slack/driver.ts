@@ -7,9 +7,19 @@ import {
   interpretViewSubmissionAck,
   parseAckJson,
 } from './acks';
-import { clientSideErrors, findButton, inputBlocks, records, withGeneratedIds } from './blocks';
+import {
+  clientSideErrors,
+  elementOptions,
+  findButton,
+  inputBlocks,
+  isRecord,
+  optionalString,
+  records,
+  toOption,
+  withGeneratedIds,
+} from './blocks';
 import { DEFAULT_USER_ID, type SlackEmulator } from './emulator';
-import { missingTextFallback, validateMessage } from './limits';
+import { LIMITS, missingTextFallback, validateMessage } from './limits';
 import {
   escapeLikeSlack,
   eventCallbackPayload,
@@ -24,7 +34,7 @@ import {
   type WorkspaceIds,
 } from './payloads';
 import { signSlackRequest } from './signing';
-import type { JsonObject, StoredView } from './types';
+import type { JsonObject, OptionObject, StoredView } from './types';
 import { toSlackView } from './views';
 
 export type { AckResult } from './acks';
@@ -85,10 +95,20 @@ export interface SubmitViewParams {
 
 export interface ClickButtonParams {
   actionId: string;
+  /** The button's block, when several blocks have a button with this action_id. */
+  blockId?: string;
   messageTs?: string;
   viewId?: string;
   userId?: string;
   value?: string;
+}
+
+export interface SelectOptionParams {
+  viewId: string;
+  actionId: string;
+  /** The option the person chose: for an external_select, one the app offered. */
+  option: OptionObject;
+  userId?: string;
 }
 
 export interface SendRawParams {
@@ -137,6 +157,82 @@ function acceptsResponsePayload(d: Delivery): boolean {
   if (d.type === 'slash_commands') return true;
   if (d.type === 'events_api') return false;
   return d.payload.type === 'view_submission' || d.payload.type === 'block_suggestion';
+}
+
+/** The blocks to look for a control in: all, or only the one with this block_id. */
+function inBlock(blocks: readonly unknown[], blockId: string | undefined): JsonObject[] {
+  const all = records(blocks);
+  return blockId === undefined ? all : all.filter((block) => block.block_id === blockId);
+}
+
+const SELECT_TYPES = new Set(['static_select', 'external_select']);
+
+interface FoundSelect {
+  blockId: string;
+  element: JsonObject;
+  /** In an input block, where the choice is state until submitted... */
+  inInput: boolean;
+  /** ...unless the input block has dispatch_action. */
+  dispatch: boolean;
+}
+
+/** A single select with this action_id, in an input block, an actions block or a section. */
+function findSelect(blocks: readonly unknown[], actionId: string): FoundSelect | undefined {
+  for (const block of records(blocks)) {
+    const blockId = optionalString(block.block_id) ?? '';
+    const inInput = block.type === 'input';
+    const elements = inInput
+      ? [block.element]
+      : block.type === 'actions'
+        ? records(block.elements)
+        : [block.accessory];
+    for (const element of elements) {
+      if (!isRecord(element) || element.action_id !== actionId) continue;
+      if (!SELECT_TYPES.has(String(element.type))) continue;
+      return { blockId, element, inInput, dispatch: block.dispatch_action === true };
+    }
+  }
+  return undefined;
+}
+
+/** The options an answer to block_suggestion holds, or why Slack would show none. */
+function optionsAckProblem(ack: AckResult, deadlineMs: number): OptionObject[] | string {
+  if (ack.timedOut || ack.ms > deadlineMs) {
+    return `no acknowledgement within ${deadlineMs} ms (took ${Math.round(ack.ms)} ms); Slack showed no options`;
+  }
+  if (ack.status !== 200) return `app answered HTTP ${ack.status}; Slack showed no options`;
+  const body = ack.json;
+  if (!isRecord(body)) return 'the answer is not a JSON object with options; Slack showed none';
+  const raw = Array.isArray(body.options)
+    ? body.options
+    : Array.isArray(body.option_groups)
+      ? records(body.option_groups).flatMap((group) =>
+          Array.isArray(group.options) ? group.options : [],
+        )
+      : undefined;
+  if (raw === undefined)
+    return 'the answer has neither options nor option_groups; Slack showed none';
+  if (raw.length > LIMITS.selectOptions) {
+    return `${raw.length} options, more than ${LIMITS.selectOptions}; Slack showed none`;
+  }
+  const problems: string[] = [];
+  raw.forEach((option, i) => {
+    const text = isRecord(option) && isRecord(option.text) ? option.text : undefined;
+    if (!isRecord(option) || typeof option.value !== 'string' || !text) {
+      problems.push(`option ${i} is not {text, value}`);
+      return;
+    }
+    if (text.type !== 'plain_text' || typeof text.text !== 'string') {
+      problems.push(`option ${i}: text must be plain_text`);
+    } else if ([...text.text].length > LIMITS.optionText) {
+      problems.push(`option ${i}: text longer than ${LIMITS.optionText} characters`);
+    }
+    if ([...option.value].length > LIMITS.optionValue) {
+      problems.push(`option ${i}: value longer than ${LIMITS.optionValue} characters`);
+    }
+  });
+  if (problems.length) return `options refused: ${problems.join('; ')}`;
+  return raw.map(toOption);
 }
 
 /**
@@ -222,6 +318,101 @@ export class SlackClientDriver {
     const { payload, triggerId } =
       p.viewId === undefined ? this.messageClick(p) : this.viewClick(p, p.viewId);
     const ack = await this.deliver({ type: 'interactive', payload });
+    const warning = blockActionsAckWarning(ack, this.ackDeadlineMs);
+    if (warning) this.emulator.warn(warning);
+    return { ...ack, triggerId };
+  }
+
+  /**
+   * The person types into an external_select in an open view: Slack sends block_suggestion
+   * and shows the options the app answers with. Returns them (option groups flattened); none
+   * when the text is shorter than the element's min_query_length (Slack does not ask then),
+   * or when Slack would not use the answer, which is then a warning.
+   */
+  async suggestOptions(
+    viewId: string,
+    actionId: string,
+    value: string,
+    p: { userId?: string } = {},
+  ): Promise<OptionObject[]> {
+    const view = this.visibleView(viewId);
+    const found = findSelect(view.blocks, actionId);
+    if (!found || !String(found.element.type).endsWith('external_select')) {
+      throw new Error(`view ${viewId} has no external_select with action_id ${actionId}`);
+    }
+    const minQueryLength =
+      typeof found.element.min_query_length === 'number' ? found.element.min_query_length : 3;
+    if ([...value].length < minQueryLength) return [];
+    const payload = {
+      type: 'block_suggestion',
+      user: this.payloadUserJson(p.userId ?? view.userId),
+      container: { type: 'view', view_id: view.id },
+      api_app_id: this.ids.appId,
+      token: this.ids.token,
+      action_id: actionId,
+      block_id: found.blockId,
+      value,
+      team: { id: this.ids.teamId, domain: this.ids.teamDomain },
+      enterprise: null,
+      is_enterprise_install: false,
+      view: toSlackView(view),
+    };
+    const ack = await this.deliver({ type: 'interactive', payload });
+    const problem = optionsAckProblem(ack, this.ackDeadlineMs);
+    if (typeof problem === 'string') {
+      this.emulator.warn(`block_suggestion: ${problem}`);
+      return [];
+    }
+    return problem;
+  }
+
+  /**
+   * The person chooses an option of a select in an open view. The view's state takes it;
+   * Slack sends block_actions at once for a select outside input blocks, and for one in an
+   * input block with dispatch_action (then the answer is returned, else undefined).
+   */
+  async selectOption(
+    p: SelectOptionParams,
+  ): Promise<(AckResult & { triggerId: string }) | undefined> {
+    const view = this.visibleView(p.viewId);
+    const found = findSelect(view.blocks, p.actionId);
+    if (!found) throw new Error(`view ${p.viewId} has no select with action_id ${p.actionId}`);
+    const type = String(found.element.type);
+    const option = toOption(p.option);
+    const offered = elementOptions(found.element).some((o) => o.value === option.value);
+    if (!type.endsWith('external_select') && !offered) {
+      throw new Error(`${type} ${p.actionId} has no option with value '${option.value}'`);
+    }
+    if (found.inInput) this.emulator.typeInto(view.id, found.blockId, option.value);
+    if (found.inInput && !found.dispatch) return undefined;
+    const updated = toSlackView(this.visibleView(p.viewId));
+    // The emulator's state keeps the value; Slack's keeps the option as offered, text and all.
+    const chosen = updated.state.values[found.blockId]?.[p.actionId];
+    if (chosen?.selected_option) chosen.selected_option = option;
+    const userId = p.userId ?? view.userId;
+    const triggerId = this.emulator.issueTriggerId(userId);
+    const actionTs = this.actionTs();
+    const base = viewBlockActionsPayload({
+      ids: this.ids,
+      user: this.payloadUser(userId),
+      triggerId,
+      view: updated,
+      action: { actionId: p.actionId, blockId: found.blockId, element: found.element, actionTs },
+    });
+    const action: JsonObject = {
+      type,
+      action_id: p.actionId,
+      block_id: found.blockId,
+      selected_option: option,
+      ...(found.element.placeholder !== undefined
+        ? { placeholder: found.element.placeholder }
+        : {}),
+      action_ts: actionTs,
+    };
+    const ack = await this.deliver({
+      type: 'interactive',
+      payload: { ...base, actions: [action] },
+    });
     const warning = blockActionsAckWarning(ack, this.ackDeadlineMs);
     if (warning) this.emulator.warn(warning);
     return { ...ack, triggerId };
@@ -330,6 +521,12 @@ export class SlackClientDriver {
     return { id: userId, name, ...(teamId === this.emulator.teamId ? {} : { teamId }) };
   }
 
+  /** The `user` object of an interactivity payload. */
+  private payloadUserJson(userId: string): JsonObject {
+    const { id, name, teamId } = this.payloadUser(userId);
+    return { id, username: name, name, team_id: teamId ?? this.ids.teamId };
+  }
+
   private actionTs(): string {
     return (this.now() / 1000).toFixed(6);
   }
@@ -349,7 +546,7 @@ export class SlackClientDriver {
     viewId: string,
   ): { payload: JsonObject; triggerId: string } {
     const view = this.visibleView(viewId);
-    const found = findButton(view.blocks, p.actionId);
+    const found = findButton(inBlock(view.blocks, p.blockId), p.actionId);
     if (!found) throw new Error(`view ${viewId} has no button with action_id ${p.actionId}`);
     const userId = p.userId ?? view.userId;
     const triggerId = this.emulator.issueTriggerId(userId);
@@ -368,9 +565,9 @@ export class SlackClientDriver {
       (m) =>
         !m.deleted &&
         (p.messageTs === undefined || m.ts === p.messageTs) &&
-        findButton(m.blocks, p.actionId) !== undefined,
+        findButton(inBlock(m.blocks, p.blockId), p.actionId) !== undefined,
     );
-    const found = message && findButton(message.blocks, p.actionId);
+    const found = message && findButton(inBlock(message.blocks, p.blockId), p.actionId);
     if (!message || !found) {
       const where = p.messageTs ? `message ${p.messageTs}` : 'any message';
       throw new Error(`no button with action_id ${p.actionId} in ${where}`);

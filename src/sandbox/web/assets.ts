@@ -32,14 +32,16 @@ export const INDEX_HTML: string = `<!doctype html>
       </div>
     </form>
   </main>
-  <aside id="side-panel" aria-label="Emulated Stuut">
+  <aside id="side-panel" aria-label="Emulated Stuut and the contact book">
     <section class="panel-section">
-      <h2>Stuut <span class="muted">(emulated)</span></h2>
+      <h2>Stuut <span class="muted">(emulated)</span> and the contact book</h2>
       <p class="panel-note">Contacts exactly as stored. <span class="null">null</span> is a field with no value.</p>
+      <p id="book-note" class="panel-note book-note" hidden>Under each, shaded: what the bot's contact book (<span id="book-engine">sqlite</span>) remembers of it, where from and when, and its version. A value that differs from Stuut's is marked, with Stuut's under it.</p>
+      <p id="book-error" class="book-error" role="status" hidden></p>
       <div class="table-wrap">
         <table id="contacts">
           <thead>
-            <tr><th>id</th><th>email</th><th>names</th><th>phone</th><th>job title</th><th>modified_at</th></tr>
+            <tr><th><span class="visually-hidden">where</span></th><th>email</th><th>names</th><th>phone</th><th>job title</th><th>modified_at / known</th></tr>
           </thead>
           <tbody></tbody>
         </table>
@@ -83,7 +85,7 @@ button, input, select, textarea { font: inherit; color: inherit; }
 code, pre, .mono { font-family: Monaco, Menlo, Consolas, "Courier New", monospace; }
 [hidden] { display: none !important; }
 
-#app { display: grid; grid-template-columns: minmax(0, 1fr) 520px; height: 100vh; }
+#app { display: grid; grid-template-columns: minmax(0, 1fr) 600px; height: 100vh; }
 
 /* Channel ------------------------------------------------------------------------------- */
 #channel { display: flex; flex-direction: column; min-width: 0; min-height: 0; }
@@ -168,6 +170,15 @@ code, pre, .mono { font-family: Monaco, Menlo, Consolas, "Courier New", monospac
 .block-image-img, .element-image { max-width: 360px; border-radius: 6px; }
 .block-unsupported, .external-note { font-size: 12px; color: #8d8d8d; }
 .external-select { display: flex; align-items: center; gap: 8px; }
+.combobox { position: relative; }
+.combobox-list {
+  position: absolute; left: 0; right: 0; top: calc(100% + 2px); z-index: 20; margin: 0; padding: 4px 0;
+  list-style: none; background: #fff; border: 1px solid #bbb; border-radius: 6px;
+  box-shadow: 0 4px 12px rgba(0, 0, 0, 0.15); max-height: 240px; overflow-y: auto;
+}
+.combobox-option { padding: 6px 12px; cursor: pointer; overflow-wrap: anywhere; }
+.combobox-option.active { background: #1264a3; color: #fff; }
+.combobox-note { padding: 6px 12px; color: #616061; font-size: 13px; }
 
 /* Inputs -------------------------------------------------------------------------------- */
 .block-input { display: flex; flex-direction: column; gap: 4px; margin: 4px 0; }
@@ -190,7 +201,7 @@ textarea.text-input { resize: vertical; }
 /* Modal --------------------------------------------------------------------------------- */
 /* The overlay leaves the side panel usable, so faults can be queued with the form open. */
 .modal-overlay {
-  position: fixed; top: 0; left: 0; bottom: 0; right: 520px; background: rgba(0, 0, 0, 0.45);
+  position: fixed; top: 0; left: 0; bottom: 0; right: 600px; background: rgba(0, 0, 0, 0.45);
   display: flex; align-items: center; justify-content: center; z-index: 10; padding: 24px;
 }
 .modal-form { display: contents; }
@@ -219,13 +230,32 @@ textarea.text-input { resize: vertical; }
 #contacts { border-collapse: collapse; width: 100%; font-size: 12px; background: #fff; }
 #contacts th, #contacts td { border: 1px solid #e2e2e2; padding: 3px 5px; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
 #contacts th { background: #f0f0f0; font-weight: 700; white-space: nowrap; }
-#contacts td.mono { font-size: 11px; white-space: nowrap; }
+#contacts td.mono, #contacts .mono { font-size: 11px; white-space: nowrap; }
 #contacts td[data-field="phone"] { white-space: nowrap; }
 #contacts td[data-field="names"] { overflow-wrap: normal; min-width: 96px; }
+#contacts tbody.contact-group { border-top: 2px solid #c8c8c8; }
+#contacts tr.group-head td { background: #f0f0f0; padding: 2px 5px; }
+#contacts tr.group-head .book-status { margin-left: 8px; }
+#contacts td.row-label { width: 1%; white-space: nowrap; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 .fault-clear { margin-top: 8px; border: 0; background: none; color: #1264a3; cursor: pointer; padding: 0; font-size: 12px; }
 #contacts td[data-field="modified_at"] { font-size: 11px; min-width: 80px; }
 .field-key { color: #8d8d8d; font-size: 10px; }
-#contacts tr.changed td { animation: flash 2.5s ease-out; }
+#contacts tbody.changed td { animation: flash 2.5s ease-out; }
+.row-label { font-family: -apple-system, BlinkMacSystemFont, "Segoe UI", Roboto, sans-serif; font-size: 10px; font-weight: 700; color: #8d8d8d; text-transform: uppercase; letter-spacing: 0.03em; }
+#contacts tr.book-row td { background: #f1f6fa; }
+#contacts tr.book-row td[data-field="source"] { font-size: 11px; min-width: 80px; }
+.book-version { text-transform: none; font-weight: 400; }
+.book-source { font-weight: 700; }
+.book-seen { color: #616061; }
+.book-status { font-size: 10px; color: #616061; }
+.book-status-differs, .book-status-missing, .book-status-book_only { color: #a01040; font-weight: 700; }
+#contacts tr.book-row td.differs, #contacts tr.book-row .name-line.differs { background: #fde8ec; }
+.stuut-value { color: #a01040; font-size: 11px; }
+#contacts tr.book-missing td { background: #fff4d6; }
+.book-absent { color: #8a5a00; font-style: italic; }
+.book-note { margin-top: -4px; }
+.book-error { margin: 0 0 8px; color: #a01040; font-size: 12px; }
 @keyframes flash { from { background: #fff1a8; } to { background: #fff; } }
 .fault-switches { display: flex; flex-wrap: wrap; gap: 6px; }
 .fault-switch {

@@ -1,10 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { z } from 'zod';
+import type { Book, BookEntry } from '../../book/book';
 import { ClientValidationError, type SlackClientDriver, type SlackEmulator } from '../slack';
-import type { StuutEmulator, StuutFault } from '../stuut';
+import type { StuutContact, StuutEmulator, StuutFault } from '../stuut';
 import { INDEX_HTML, PAGE_CSS } from './assets';
 
 /** The person and channel the page plays. */
@@ -41,6 +43,12 @@ export const FAULTS: Readonly<Record<string, { label: string; fault: StuutFault 
 
 const PAGE_SCRIPT_DIR = join(__dirname, '..', '..', '..', 'dist', 'sandbox', 'web', 'page');
 const MAX_BODY = 1_000_000;
+/** How many of the book's most recent contacts the side panel shows. */
+export const BOOK_ROWS = 50;
+/** A page waiting for the state to change is answered after this long in any case. */
+const LONG_POLL_MS = 15_000;
+/** How often the state is looked at while a page waits for it to change. */
+const CHANGE_CHECK_MS = 50;
 
 const CommandBody = z.object({ text: z.string().max(4_000) });
 const SubmitBody = z.object({
@@ -48,6 +56,20 @@ const SubmitBody = z.object({
   values: z.record(z.string(), z.union([z.string(), z.null(), z.array(z.string())])),
 });
 const CloseBody = z.object({ viewId: z.string() });
+const SuggestBody = z.object({
+  viewId: z.string(),
+  actionId: z.string(),
+  value: z.string().max(4_000),
+});
+const OptionBody = z.object({
+  text: z.object({
+    type: z.literal('plain_text'),
+    text: z.string(),
+    emoji: z.boolean().optional(),
+  }),
+  value: z.string(),
+});
+const SelectBody = z.object({ viewId: z.string(), actionId: z.string(), option: OptionBody });
 const ClickBody = z.object({
   actionId: z.string(),
   blockId: z.string().optional(),
@@ -63,8 +85,77 @@ export interface PageServerOptions {
   slack: SlackEmulator;
   stuut: StuutEmulator;
   driver: SlackClientDriver;
+  /** The bot's contact book, shown beside Stuut's own data. */
+  book?: Book;
   host: string;
   port: number;
+}
+
+const CONTACT_FIELDS = [
+  'email',
+  'given_name',
+  'family_name',
+  'name',
+  'phone',
+  'job_title',
+] as const;
+type ContactField = (typeof CONTACT_FIELDS)[number];
+
+/** A book entry as the page gets it. */
+export interface PageBookEntry {
+  id: string;
+  values: Record<ContactField, string | null>;
+  knownFrom: 'stuut' | 'import';
+  modifiedAt: string | null;
+  seenAt: string;
+  version: number;
+}
+
+/**
+ * One row of the side panel's book: `same` as Stuut, `differs` on some fields, `missing`
+ * (Stuut has the contact, the book does not), or `book_only` (the book has it, Stuut not).
+ */
+export interface BookRow {
+  id: string;
+  status: 'same' | 'differs' | 'missing' | 'book_only';
+  entry: PageBookEntry | null;
+  /** The fields whose values differ from Stuut's, with Stuut's value. */
+  differs: Partial<Record<ContactField, string | null>>;
+}
+
+function pageEntry(entry: BookEntry): PageBookEntry {
+  return {
+    id: entry.id,
+    values: { ...entry.values },
+    knownFrom: entry.knownFrom,
+    modifiedAt: entry.modifiedAt,
+    seenAt: entry.seenAt.toISOString(),
+    version: entry.version,
+  };
+}
+
+/** Stuut's contacts, in Stuut's order, each with what the book knows; then the book's others. */
+export function compareBook(
+  contacts: readonly StuutContact[],
+  entries: readonly BookEntry[],
+): BookRow[] {
+  const byId = new Map(entries.map((entry) => [entry.id, entry]));
+  const rows: BookRow[] = contacts.map((contact) => {
+    const entry = byId.get(contact.id);
+    byId.delete(contact.id);
+    if (!entry) return { id: contact.id, status: 'missing', entry: null, differs: {} };
+    const differs: BookRow['differs'] = {};
+    for (const field of CONTACT_FIELDS) {
+      const theirs = contact[field] ?? null;
+      if ((entry.values[field] ?? null) !== theirs) differs[field] = theirs;
+    }
+    const status = Object.keys(differs).length > 0 ? 'differs' : 'same';
+    return { id: contact.id, status, entry: pageEntry(entry), differs };
+  });
+  for (const entry of byId.values()) {
+    rows.push({ id: entry.id, status: 'book_only', entry: pageEntry(entry), differs: {} });
+  }
+  return rows;
 }
 
 /**
@@ -74,11 +165,42 @@ export interface PageServerOptions {
 export async function startPageServer(
   options: PageServerOptions,
 ): Promise<{ server: Server; url: string }> {
-  const { slack, stuut, driver } = options;
+  const { slack, stuut, driver, book } = options;
+  // A new server (a restart) starts counting versions again; the page tells by this.
+  const instance = randomBytes(6).toString('hex');
   let version = 0;
   let fingerprint = '';
 
-  function state() {
+  async function bookState(contacts: readonly StuutContact[]) {
+    if (!book) return null;
+    try {
+      const entries = await book.recent(BOOK_ROWS);
+      // Stuut's contacts are looked up one by one when not among the most recent, so that
+      // "not in the book" is never a matter of how many the book holds.
+      const known = new Set(entries.map((entry) => entry.id));
+      for (const contact of contacts.slice(0, BOOK_ROWS)) {
+        if (known.has(contact.id)) continue;
+        const entry = await book.get(contact.id);
+        if (entry) entries.push(entry);
+      }
+      return { engine: book.engine, rows: compareBook(contacts, entries), error: null };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      return { engine: book.engine, rows: [], error: message };
+    }
+  }
+
+  // One state at a time: one begun earlier but finished later must not count as newer.
+  let queue: Promise<unknown> = Promise.resolve();
+  function state(): ReturnType<typeof readState> {
+    const next = queue.then(readState, readState);
+    queue = next.catch(() => undefined);
+    return next;
+  }
+
+  async function readState() {
+    const contacts = stuut.contacts();
+    const bookNow = await bookState(contacts);
     const modal = slack.topView(SANDBOX_USER.id) ?? null;
     const messages = slack.messages.filter((m) => !m.deleted);
     const print = JSON.stringify([
@@ -90,6 +212,8 @@ export async function startPageServer(
       modal?.errors,
       stuut.requests.length,
       stuut.pendingFaults().length,
+      contacts,
+      bookNow,
     ]);
     if (print !== fingerprint) {
       fingerprint = print;
@@ -100,16 +224,59 @@ export async function startPageServer(
       [slack.botUserId]: 'Stuut contacts',
     };
     return {
+      instance,
       version,
       user: { id: SANDBOX_USER.id, name: SANDBOX_USER.realName },
       channel: SANDBOX_CHANNEL,
       messages,
       modal,
       warnings: slack.warnings,
-      contacts: stuut.contacts(),
+      contacts,
+      book: bookNow,
       pendingFaults: stuut.pendingFaults().map(describeFault),
       users,
     };
+  }
+
+  // Pages wait for the next change (a long poll), so what the bot does shows at once. One
+  // ticker looks at the state for all of them while any waits.
+  const waiters = new Set<{ since: number; wake: () => void }>();
+  let ticking = false;
+  function tick(): void {
+    if (ticking || waiters.size === 0) return;
+    ticking = true;
+    const timer = setTimeout(() => {
+      state()
+        .then(({ version: now }) => {
+          for (const waiter of waiters) if (waiter.since !== now) waiter.wake();
+        })
+        .catch(() => undefined)
+        .finally(() => {
+          ticking = false;
+          tick();
+        });
+    }, CHANGE_CHECK_MS);
+    timer.unref();
+  }
+
+  /** Resolves when the state's version is no longer `since`, after LONG_POLL_MS, or on close. */
+  function changeAfter(since: number, res: ServerResponse): Promise<void> {
+    return new Promise((resolve) => {
+      const waiter = {
+        since,
+        wake: () => {
+          clearTimeout(timeout);
+          waiters.delete(waiter);
+          res.off('close', waiter.wake);
+          resolve();
+        },
+      };
+      const timeout = setTimeout(waiter.wake, LONG_POLL_MS);
+      timeout.unref();
+      res.on('close', waiter.wake);
+      waiters.add(waiter);
+      tick();
+    });
   }
 
   async function api(path: string, body: unknown): Promise<unknown> {
@@ -159,10 +326,29 @@ export async function startPageServer(
         const ack = await driver.clickButton({
           actionId: click.actionId,
           userId: SANDBOX_USER.id,
+          ...(click.blockId !== undefined ? { blockId: click.blockId } : {}),
           ...(click.messageTs ? { messageTs: click.messageTs } : {}),
           ...(click.viewId ? { viewId: click.viewId } : {}),
           ...(click.value !== undefined ? { value: click.value } : {}),
         });
+        return { ok: ack.status === 200, ackMs: Math.round(ack.ms) };
+      }
+      case '/api/options': {
+        const { viewId, actionId, value } = SuggestBody.parse(body);
+        const options = await driver.suggestOptions(viewId, actionId, value, {
+          userId: SANDBOX_USER.id,
+        });
+        return { ok: true, options };
+      }
+      case '/api/select': {
+        const { viewId, actionId, option } = SelectBody.parse(body);
+        const ack = await driver.selectOption({
+          viewId,
+          actionId,
+          option,
+          userId: SANDBOX_USER.id,
+        });
+        if (!ack) return { ok: true };
         return { ok: ack.status === 200, ackMs: Math.round(ack.ms) };
       }
       case '/api/faults': {
@@ -182,7 +368,18 @@ export async function startPageServer(
     if (req.method === 'GET') {
       if (url.pathname === '/') return send(res, 200, 'text/html; charset=utf-8', INDEX_HTML);
       if (url.pathname === '/page.css') return send(res, 200, 'text/css; charset=utf-8', PAGE_CSS);
-      if (url.pathname === '/api/state') return sendJson(res, 200, state());
+      if (url.pathname === '/api/state') {
+        // ?since=<version>&instance=<id>: answer when the state has changed from that version
+        // (at once when the page's version is from before a restart).
+        const since = Number(url.searchParams.get('since') ?? Number.NaN);
+        const known = url.searchParams.get('instance');
+        const sameServer = known === null || known === instance;
+        if (Number.isInteger(since) && sameServer && (await state()).version === since) {
+          await changeAfter(since, res);
+          if (res.destroyed) return;
+        }
+        return sendJson(res, 200, await state());
+      }
       const script = /^\/page\/([a-z-]+\.js)$/.exec(url.pathname)?.[1];
       if (script) {
         try {

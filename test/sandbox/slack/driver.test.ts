@@ -1,5 +1,6 @@
 import {
   ClientValidationError,
+  type OptionObject,
   SlackClientDriver,
   type SlackEmulator,
 } from '../../../src/sandbox/slack';
@@ -369,5 +370,213 @@ describe("the person's team in interactivity payloads", () => {
     const own = await openModal(emulator, form(), 'U0ALICE');
     await driver.submitView(String(own.id), { clientValidation: false });
     expect(obj(app.last().payload).user).toMatchObject({ id: 'U0ALICE', team_id: 'T0ACME' });
+  });
+});
+
+describe('selects with options from the app (block_suggestion)', () => {
+  const priya: OptionObject = {
+    text: { type: 'plain_text', text: 'Priya Raman · priya@x.example' },
+    value: 'ic_7',
+  };
+  const picker = (block: Record<string, unknown> = {}, element: Record<string, unknown> = {}) =>
+    modal([
+      {
+        type: 'input',
+        block_id: 'picker',
+        dispatch_action: true,
+        label: plain('Contact'),
+        element: {
+          type: 'external_select',
+          action_id: 'pick',
+          placeholder: plain('Name, email or id'),
+          min_query_length: 1,
+          ...element,
+        },
+        ...block,
+      },
+      { ...textInput('job_title'), optional: true },
+    ]);
+  const open = async (view = picker()) => String((await openModal(emulator, view)).id);
+
+  it('asks the app with a block_suggestion shaped like Slack and returns its options', async () => {
+    const viewId = await open();
+    app.reply = () => ({ body: { options: [priya] } });
+    const options = await driver.suggestOptions(viewId, 'pick', 'pri');
+    expect(options).toEqual([priya]);
+    const payload = obj(app.last().payload);
+    expect(payload).toMatchObject({
+      type: 'block_suggestion',
+      user: { id: 'U0ALICE', username: 'alice', name: 'alice', team_id: 'T0ACME' },
+      container: { type: 'view', view_id: viewId },
+      api_app_id: 'A0APP',
+      action_id: 'pick',
+      block_id: 'picker',
+      value: 'pri',
+      team: { id: 'T0ACME', domain: 'acme' },
+      view: { id: viewId },
+    });
+    expect(app.last().signatureValid).toBe(true);
+  });
+
+  it('flattens option groups', async () => {
+    const viewId = await open();
+    const other = { text: plain('Marcus'), value: 'ic_3' };
+    app.reply = () => ({
+      body: {
+        option_groups: [
+          { label: plain('People'), options: [priya] },
+          { label: plain('More'), options: [other] },
+        ],
+      },
+    });
+    expect(await driver.suggestOptions(viewId, 'pick', 'x')).toEqual([priya, other]);
+  });
+
+  it('does not ask below min_query_length (3 when the element names none)', async () => {
+    const viewId = await open(picker({}, { min_query_length: undefined }));
+    expect(await driver.suggestOptions(viewId, 'pick', 'pr')).toEqual([]);
+    expect(app.requests).toEqual([]);
+    app.reply = () => ({ body: { options: [priya] } });
+    expect(await driver.suggestOptions(viewId, 'pick', 'pri')).toEqual([priya]);
+  });
+
+  it.each([
+    [
+      'more than 100 options',
+      { options: Array.from({ length: 101 }, () => priya) },
+      /more than 100/,
+    ],
+    [
+      'an option text over 75 characters',
+      { options: [{ text: plain('x'.repeat(76)), value: 'v' }] },
+      /longer than 75/,
+    ],
+    [
+      'a mrkdwn option text',
+      { options: [{ text: { type: 'mrkdwn', text: '*x*' }, value: 'v' }] },
+      /plain_text/,
+    ],
+    ['no options at all', { text: 'hello' }, /neither options nor option_groups/],
+  ])('shows no options, with a warning, for %s', async (_what, body, warning) => {
+    const viewId = await open();
+    app.reply = () => ({ body });
+    expect(await driver.suggestOptions(viewId, 'pick', 'pri')).toEqual([]);
+    expect(emulator.warnings).toEqual([expect.stringMatching(warning)]);
+  });
+
+  it('shows no options when the app answers too late', async () => {
+    const slow = new SlackClientDriver({
+      emulator,
+      appUrl: app.url,
+      signingSecret: SIGNING_SECRET,
+      ackDeadlineMs: 50,
+    });
+    const viewId = await open();
+    app.reply = () => ({ body: { options: [priya] }, delayMs: 120 });
+    expect(await slow.suggestOptions(viewId, 'pick', 'pri')).toEqual([]);
+    expect(emulator.warnings[0]).toMatch(/^block_suggestion: no acknowledgement within 50 ms/);
+  });
+
+  it('refuses a select the view does not have', async () => {
+    const viewId = await open();
+    await expect(driver.suggestOptions(viewId, 'nope', 'pri')).rejects.toThrow(
+      /no external_select/,
+    );
+  });
+
+  it('chooses an option: block_actions with selected_option at once (dispatch_action)', async () => {
+    const viewId = await open();
+    const result = await driver.selectOption({ viewId, actionId: 'pick', option: priya });
+    expect(result).toMatchObject({ status: 200, timedOut: false });
+    const payload = obj(app.last().payload);
+    expect(payload).toMatchObject({
+      type: 'block_actions',
+      trigger_id: result?.triggerId,
+      container: { type: 'view', view_id: viewId },
+      actions: [
+        {
+          type: 'external_select',
+          action_id: 'pick',
+          block_id: 'picker',
+          selected_option: priya,
+          placeholder: plain('Name, email or id'),
+        },
+      ],
+    });
+    // The view in the payload already holds the choice, as Slack's does.
+    expect(obj(obj(payload.view).state).values).toMatchObject({
+      picker: { pick: { type: 'external_select', selected_option: priya } },
+    });
+    expect(emulator.getView(viewId)?.state.values.picker?.pick?.selected_option?.value).toBe(
+      'ic_7',
+    );
+    expect(
+      (await api(emulator, 'views.open', { trigger_id: result?.triggerId, view: form() })).body.ok,
+    ).toBe(true);
+  });
+
+  it('without dispatch_action only the view state takes the choice, until submitted', async () => {
+    const viewId = await open(picker({ dispatch_action: undefined }));
+    expect(await driver.selectOption({ viewId, actionId: 'pick', option: priya })).toBeUndefined();
+    expect(app.requests).toEqual([]);
+    await driver.submitView(viewId);
+    expect(obj(obj(obj(app.last().payload).view).state).values).toMatchObject({
+      picker: { pick: { selected_option: { value: 'ic_7' } } },
+    });
+  });
+
+  it('refuses an option a static_select does not offer', async () => {
+    const view = modal([
+      {
+        type: 'actions',
+        block_id: 'row',
+        elements: [
+          {
+            type: 'static_select',
+            action_id: 'role',
+            options: [{ text: plain('Admin'), value: 'admin' }],
+          },
+        ],
+      },
+    ]);
+    const viewId = await open(view);
+    await expect(
+      driver.selectOption({
+        viewId,
+        actionId: 'role',
+        option: { text: { type: 'plain_text', text: 'Root' }, value: 'root' },
+      }),
+    ).rejects.toThrow(/no option with value 'root'/);
+    await driver.selectOption({
+      viewId,
+      actionId: 'role',
+      option: { text: { type: 'plain_text', text: 'Admin' }, value: 'admin' },
+    });
+    expect(obj(app.last().payload).actions).toMatchObject([
+      { type: 'static_select', block_id: 'row', selected_option: { value: 'admin' } },
+    ]);
+  });
+});
+
+describe('buttons that share an action_id across blocks', () => {
+  it('sends the block and text of the button clicked, named by its block_id', async () => {
+    const row = (blockId: string, name: string) => ({
+      type: 'section',
+      block_id: blockId,
+      text: plain(name),
+      accessory: { type: 'button', action_id: 'open', text: plain(`Update ${name}`), value: name },
+    });
+    await api(emulator, 'chat.postMessage', {
+      channel: 'C0OPS',
+      text: 'Which one?',
+      blocks: [row('result_0', 'Priya'), row('result_1', 'Marcus')],
+    });
+    await driver.clickButton({ actionId: 'open', blockId: 'result_1' });
+    expect(obj(app.last().payload).actions).toMatchObject([
+      { action_id: 'open', block_id: 'result_1', value: 'Marcus', text: plain('Update Marcus') },
+    ]);
+    await expect(driver.clickButton({ actionId: 'open', blockId: 'result_9' })).rejects.toThrow(
+      /no button with action_id open/,
+    );
   });
 });

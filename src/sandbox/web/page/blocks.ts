@@ -4,7 +4,9 @@
  *
  * Hooks: every block wrapper has `data-block-id` and `data-block-type`; every input element
  * has `data-block-id`, `data-action-id`, `data-input-type` (the Block Kit element type) and
- * `name` = block_id; each input block has an `.input-error` slot.
+ * `name` = block_id; each input block has an `.input-error` slot. An external_select in a view
+ * is a type-ahead: its `.combobox` wrapper carries those data attributes and the chosen
+ * option (`data-value`, `data-label`), and its text box the `name`.
  */
 
 import { isSafeUrl, type MrkdwnContext, renderMrkdwn, renderPlainText } from './mrkdwn.js';
@@ -25,12 +27,30 @@ export interface StateValue {
 
 export type StateValues = Record<string, Record<string, StateValue>>;
 
+/** An option as an external_select's options come from the app. */
+export interface SelectOption {
+  text: { type: 'plain_text'; text: string; emoji?: boolean };
+  value: string;
+}
+
+export interface SelectRequest {
+  blockId: string;
+  actionId: string;
+}
+
 export interface RenderContext extends MrkdwnContext {
   /** A button was pressed. When it returns a promise, the button stays disabled until it settles. */
   onButton(action: ButtonAction): unknown;
   userName(id: string): string;
   /** Values to show in inputs instead of their initial values (a view's state). */
   stateValues?: StateValues;
+  /**
+   * The person typed into an external_select: the app's options (Slack's block_suggestion),
+   * or null when none could be had. Without it, an external_select shows only its choice.
+   */
+  onSuggest?(request: SelectRequest & { value: string }): Promise<SelectOption[] | null>;
+  /** The person chose an option of an external_select. */
+  onSelect?(request: SelectRequest & { option: SelectOption }): unknown;
 }
 
 export type InputValues = Record<string, string | null | string[]>;
@@ -301,6 +321,189 @@ function renderSelect(element: Json, type: string, place: ElementPlace, ctx: Ren
   return wrap;
 }
 
+/** The labels of options the person chose, by action_id and value: the state keeps only values. */
+const chosenLabels = new Map<string, string>();
+
+function labelKey(actionId: string, value: string): string {
+  return `${actionId}\u0000${value}`;
+}
+
+/** What an external_select shows for its chosen value. */
+function chosenLabel(element: Json, actionId: string, value: string, stateText?: string): string {
+  if (stateText !== undefined && stateText !== '' && stateText !== value) return stateText;
+  const initial = asObject(element.initial_option);
+  if (optionValue(initial) === value) return plainString(initial?.text);
+  return chosenLabels.get(labelKey(actionId, value)) ?? stateText ?? value;
+}
+
+const SUGGEST_DELAY_MS = 120;
+
+/**
+ * An external_select in a view, as Slack's type-ahead: typing asks the app for options
+ * (`ctx.onSuggest`), choosing one tells the app (`ctx.onSelect`). The wrapper is the control:
+ * `data-value` holds the chosen option's value, `data-label` its text.
+ */
+function renderExternalSelect(
+  element: Json,
+  place: ElementPlace,
+  ctx: RenderContext & Required<Pick<RenderContext, 'onSuggest'>>,
+): HTMLElement {
+  const actionId = str(element, 'action_id') ?? '';
+  const minQuery =
+    typeof element.min_query_length === 'number' ? Math.max(0, element.min_query_length) : 3;
+  const box = el('div', 'combobox');
+  markInput(box, place, actionId, 'external_select');
+  const input = el('input', 'text-input combobox-input');
+  input.type = 'text';
+  input.name = place.blockId;
+  input.autocomplete = 'off';
+  input.spellcheck = false;
+  input.setAttribute('role', 'combobox');
+  input.setAttribute('aria-autocomplete', 'list');
+  input.setAttribute('aria-expanded', 'false');
+  input.placeholder =
+    element.placeholder === undefined ? 'Select an option' : plainString(element.placeholder);
+  const list = el('ul', 'combobox-list');
+  list.id = nextId(`options-${place.blockId}`);
+  list.setAttribute('role', 'listbox');
+  list.hidden = true;
+  input.setAttribute('aria-controls', list.id);
+  box.appendChild(input);
+  box.appendChild(list);
+
+  const setChosen = (chosen: { value: string; label: string } | null) => {
+    box.dataset.value = chosen?.value ?? '';
+    box.dataset.label = chosen?.label ?? '';
+    input.value = chosen?.label ?? '';
+  };
+  const state = stateFor(ctx, place.blockId, actionId);
+  const selected =
+    state && state.selected_option !== undefined
+      ? state.selected_option
+      : (() => {
+          const initial = asObject(element.initial_option);
+          const value = optionValue(initial);
+          return value === undefined ? null : { value, text: { text: plainString(initial?.text) } };
+        })();
+  setChosen(
+    selected
+      ? {
+          value: selected.value,
+          label: chosenLabel(element, actionId, selected.value, selected.text?.text),
+        }
+      : null,
+  );
+
+  let options: SelectOption[] = [];
+  let active = -1;
+  let asked = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+
+  const close = () => {
+    list.hidden = true;
+    input.setAttribute('aria-expanded', 'false');
+    input.removeAttribute('aria-activedescendant');
+    active = -1;
+  };
+  const showNote = (text: string) => {
+    options = [];
+    active = -1;
+    list.replaceChildren(el('li', 'combobox-note', text));
+    list.hidden = false;
+    input.setAttribute('aria-expanded', 'true');
+  };
+  const highlight = (index: number) => {
+    const items = [...list.querySelectorAll<HTMLElement>('.combobox-option')];
+    active = items.length === 0 ? -1 : (index + items.length) % items.length;
+    items.forEach((item, i) => {
+      item.classList.toggle('active', i === active);
+      item.setAttribute('aria-selected', String(i === active));
+    });
+    const current = items[active];
+    if (current) {
+      input.setAttribute('aria-activedescendant', current.id);
+      current.scrollIntoView({ block: 'nearest' });
+    }
+  };
+  const choose = (option: SelectOption) => {
+    chosenLabels.set(labelKey(actionId, option.value), option.text.text);
+    setChosen({ value: option.value, label: option.text.text });
+    close();
+    box.dispatchEvent(new Event('change', { bubbles: true }));
+    void ctx.onSelect?.({ blockId: place.blockId, actionId, option });
+  };
+  const show = (found: SelectOption[]) => {
+    options = found;
+    if (found.length === 0) {
+      showNote('No results');
+      return;
+    }
+    list.replaceChildren(
+      ...found.map((option) => {
+        const item = el('li', 'combobox-option');
+        item.id = nextId(`option-${place.blockId}`);
+        item.setAttribute('role', 'option');
+        item.dataset.value = option.value;
+        item.appendChild(renderPlainText(option.text.text, option.text.emoji !== false));
+        // mousedown, not click: the input must not lose the focus first.
+        item.addEventListener('mousedown', (event) => {
+          event.preventDefault();
+          choose(option);
+        });
+        return item;
+      }),
+    );
+    list.hidden = false;
+    input.setAttribute('aria-expanded', 'true');
+    highlight(0);
+  };
+
+  input.addEventListener('input', () => {
+    clearTimeout(timer);
+    const typed = input.value;
+    asked += 1;
+    if ([...typed].length < minQuery || typed.trim() === '') {
+      if (typed === '') close();
+      else showNote(`Type at least ${minQuery} character${minQuery === 1 ? '' : 's'}`);
+      return;
+    }
+    const mine = asked;
+    timer = setTimeout(async () => {
+      showNote('Searching…');
+      const found = await ctx.onSuggest({ blockId: place.blockId, actionId, value: typed });
+      // An answer to an earlier text than the one in the box now is of no use.
+      if (mine !== asked || document.activeElement !== input) return;
+      if (found === null) showNote('Could not load options');
+      else show(found);
+    }, SUGGEST_DELAY_MS);
+  });
+  input.addEventListener('keydown', (event) => {
+    const open = !list.hidden;
+    if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+      event.preventDefault();
+      if (open) highlight(active + (event.key === 'ArrowDown' ? 1 : -1));
+    } else if (event.key === 'Enter') {
+      // Enter chooses; in a select it never submits the form.
+      event.preventDefault();
+      const option = options[active];
+      if (open && option) choose(option);
+    } else if (event.key === 'Escape' && open) {
+      event.preventDefault();
+      event.stopPropagation();
+      close();
+      input.value = box.dataset.label ?? '';
+    }
+  });
+  input.addEventListener('blur', () => {
+    clearTimeout(timer);
+    asked += 1;
+    close();
+    // What was typed is only a search: the select shows its choice again.
+    input.value = box.dataset.label ?? '';
+  });
+  return box;
+}
+
 function renderImage(element: Json, className: string): HTMLElement {
   const url = str(element, 'image_url') ?? '';
   const alt = str(element, 'alt_text') ?? '';
@@ -333,8 +536,12 @@ export function renderElement(
     case 'checkboxes':
     case 'radio_buttons':
       return renderCheckboxes(obj, type, place, ctx);
-    case 'static_select':
     case 'external_select':
+      if (ctx.onSuggest) {
+        return renderExternalSelect(obj, place, { ...ctx, onSuggest: ctx.onSuggest });
+      }
+      return renderSelect(obj, type, place, ctx);
+    case 'static_select':
     case 'multi_static_select':
     case 'multi_external_select':
       return renderSelect(obj, type, place, ctx);
@@ -400,13 +607,12 @@ function renderInputBlock(block: Json, wrapper: HTMLElement, blockId: string, ct
   const label = el('label', 'input-label');
   label.appendChild(renderTextObject(block.label, ctx));
   if (optional) label.appendChild(el('span', 'input-optional', ' (optional)'));
-  if (
-    control &&
-    control.dataset.inputType !== 'checkboxes' &&
-    control.dataset.inputType !== 'radio_buttons'
-  ) {
-    control.id = nextId(`input-${blockId}`);
-    label.htmlFor = control.id;
+  const labelled = control?.matches('input, select, textarea')
+    ? control
+    : control?.querySelector<HTMLElement>('input.combobox-input');
+  if (labelled) {
+    labelled.id = nextId(`input-${blockId}`);
+    label.htmlFor = labelled.id;
   }
   wrapper.appendChild(label);
   wrapper.appendChild(element);
@@ -489,6 +695,9 @@ function controlValue(control: HTMLElement): string | null | string[] {
     if (control.multiple) return [...control.selectedOptions].map((o) => o.value);
     return control.value === '' ? null : control.value;
   }
+  if (type === 'external_select' && control.classList.contains('combobox')) {
+    return control.dataset.value ? control.dataset.value : null;
+  }
   if (type === 'checkboxes') return checkedValues(control);
   return checkedValues(control)[0] ?? null;
 }
@@ -522,7 +731,12 @@ export function readStateValues(
     if (Array.isArray(value)) {
       entry = { type, selected_options: value.map((v) => ({ value: v })) };
     } else if (type.endsWith('select') || type === 'radio_buttons') {
-      entry = { type, selected_option: value === null ? null : { value } };
+      const label = control.dataset.label;
+      entry = {
+        type,
+        selected_option:
+          value === null ? null : { value, ...(label ? { text: { text: label } } : {}) },
+      };
     } else {
       entry = { type, value };
     }

@@ -1,7 +1,8 @@
 /**
- * The sandbox's Slack client: one channel view, the modal, and the emulated Stuut's side
- * panel. It polls the page server's `/api/state` and re-renders what changed; every action is
- * a JSON POST to the page server, which talks to the bot the way Slack would.
+ * The sandbox's Slack client: one channel view, the modal, and the side panel with the
+ * emulated Stuut's contacts and the bot's contact book. It waits on the page server's
+ * `/api/state` for each change (a long poll) and re-renders what changed; every action is a
+ * JSON POST to the page server, which talks to the bot the way Slack would.
  */
 
 import {
@@ -11,6 +12,8 @@ import {
   readInputs,
   readStateValues,
   renderBlocks,
+  type SelectOption,
+  type SelectRequest,
   type StateValues,
   setInputErrors,
 } from './blocks.js';
@@ -50,7 +53,33 @@ interface PageContact {
   modified_at: string | null;
 }
 
+type ContactField = 'email' | 'given_name' | 'family_name' | 'name' | 'phone' | 'job_title';
+
+interface PageBookEntry {
+  id: string;
+  values: Record<ContactField, string | null>;
+  knownFrom: 'stuut' | 'import';
+  modifiedAt: string | null;
+  seenAt: string;
+  version: number;
+}
+
+interface PageBookRow {
+  id: string;
+  status: 'same' | 'differs' | 'missing' | 'book_only';
+  entry: PageBookEntry | null;
+  differs: Partial<Record<ContactField, string | null>>;
+}
+
+interface PageBook {
+  engine: string;
+  rows: PageBookRow[];
+  error: string | null;
+}
+
 interface PageState {
+  /** Changes when the server restarts; versions count from there. */
+  instance: string;
   version: number;
   user: { id: string; name: string };
   channel: { id: string; name: string };
@@ -58,6 +87,8 @@ interface PageState {
   modal: PageModal | null;
   warnings: string[];
   contacts: PageContact[];
+  /** The bot's contact book; null when the page server was given none. */
+  book: PageBook | null;
   pendingFaults: string[];
   users: Record<string, string>;
 }
@@ -68,9 +99,12 @@ interface ApiAnswer {
   ackMs?: number;
   /** With error 'client_validation': what the Slack client would show under the inputs. */
   errors?: Record<string, string>;
+  /** From /api/options: what the app offered. */
+  options?: unknown;
 }
 
-const POLL_MS = 400;
+/** After a failed wait for the next state, the page tries again after this long. */
+const RETRY_MS = 1_000;
 const APP_NAME = 'Stuut contacts';
 const FAULT_LABELS: Readonly<Record<string, string>> = {
   slow: 'Slow (5 s)',
@@ -108,9 +142,16 @@ async function post(path: string, body: unknown): Promise<ApiAnswer> {
   }
 }
 
-async function fetchState(): Promise<PageState | null> {
+async function fetchState(since?: {
+  version: number;
+  instance: string;
+}): Promise<PageState | null> {
   try {
-    const response = await fetch('/api/state', { cache: 'no-store' });
+    const query =
+      since === undefined
+        ? ''
+        : `?since=${since.version}&instance=${encodeURIComponent(since.instance)}`;
+    const response = await fetch(`/api/state${query}`, { cache: 'no-store' });
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     const state = (await response.json()) as PageState;
     if (typeof state?.version !== 'number') throw new Error('not a state');
@@ -129,8 +170,26 @@ function setConnected(connected: boolean): void {
 
 let current: PageState | null = null;
 let renderedVersion: number | null = null;
+let renderedInstance: string | null = null;
 let chain: Promise<void> = Promise.resolve();
 let queued: Promise<void> | null = null;
+
+/** Renders a state unless one as new or newer is already shown (answers can cross). */
+function apply(state: PageState): void {
+  const newer =
+    state.instance !== renderedInstance ||
+    renderedVersion === null ||
+    state.version > renderedVersion;
+  if (!newer) return;
+  renderedInstance = state.instance;
+  renderedVersion = state.version;
+  current = state;
+  try {
+    render(state);
+  } catch (error) {
+    console.error('sandbox page: render failed', error);
+  }
+}
 
 /** Fetches the state once more (after any fetch in progress) and renders it if it changed. */
 function poll(): Promise<void> {
@@ -139,18 +198,27 @@ function poll(): Promise<void> {
     .then(async () => {
       queued = null;
       const state = await fetchState();
-      if (state && state.version !== renderedVersion) {
-        renderedVersion = state.version;
-        current = state;
-        render(state);
-      }
+      if (state) apply(state);
     })
     .catch((error: unknown) => {
-      console.error('sandbox page: render failed', error);
+      console.error('sandbox page: state fetch failed', error);
     });
   queued = next;
   chain = next;
   return next;
+}
+
+/** Waits for each change on the server (a long poll) and renders it at once. */
+async function watch(): Promise<void> {
+  for (;;) {
+    const since =
+      renderedVersion === null || renderedInstance === null
+        ? undefined
+        : { version: renderedVersion, instance: renderedInstance };
+    const state = await fetchState(since);
+    if (state) apply(state);
+    else await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -169,7 +237,7 @@ function render(state: PageState): void {
   document.title = `#${state.channel.name} · Sandbox`;
   renderMessages(state);
   renderModal(state.modal);
-  renderContacts(state.contacts);
+  renderContacts(state.contacts, state.book);
   renderFaults(state.pendingFaults);
   renderWarnings(state.warnings);
 }
@@ -400,6 +468,8 @@ function buildModal(modal: PageModal, stateValues: StateValues): ModalDom {
     channelName,
     stateValues,
     onButton: (action) => click(action, { viewId }),
+    onSuggest: (request) => suggest(viewId, request),
+    onSelect: (request) => select(viewId, request),
   };
   const body = el('div', 'modal-body');
   body.appendChild(renderBlocks(Array.isArray(modal.blocks) ? modal.blocks : [], ctx));
@@ -563,63 +633,240 @@ async function click(
   await poll();
 }
 
-// Side panel ----------------------------------------------------------------------------------
+// Selects with options from the app ----------------------------------------------------------
 
-const CONTACT_COLUMNS = ['id', 'email', 'names', 'phone', 'job_title', 'modified_at'] as const;
+function isOption(value: unknown): value is SelectOption {
+  if (!value || typeof value !== 'object') return false;
+  const { text, value: optionValue } = value as { text?: unknown; value?: unknown };
+  return (
+    typeof optionValue === 'string' &&
+    !!text &&
+    typeof text === 'object' &&
+    typeof (text as { text?: unknown }).text === 'string'
+  );
+}
+
+/** What the app offers for the typed text (Slack's block_suggestion). */
+async function suggest(
+  viewId: string,
+  request: SelectRequest & { value: string },
+): Promise<SelectOption[] | null> {
+  const answer = await post('/api/options', {
+    viewId,
+    actionId: request.actionId,
+    value: request.value,
+  });
+  if (!answer.ok || !Array.isArray(answer.options)) return null;
+  return answer.options.filter(isOption);
+}
+
+/** The person chose an option: the app hears of it when the input dispatches actions. */
+async function select(
+  viewId: string,
+  request: SelectRequest & { option: SelectOption },
+): Promise<void> {
+  const answer = await post('/api/select', {
+    viewId,
+    actionId: request.actionId,
+    option: request.option,
+  });
+  if (!answer.ok && modalDom?.id === viewId) {
+    showModalStatus(`That choice didn't reach the app: ${answer.error ?? 'unknown error'}`);
+  }
+  await poll();
+}
+
+// Side panel ----------------------------------------------------------------------------------
+//
+// One table: each contact as Stuut stores it, and right under it what the bot's contact book
+// remembers of it, so the two can be compared row against row.
+
+const NAME_FIELDS = ['given_name', 'family_name', 'name'] as const;
+/** The columns after the first (id, or the book's label). */
+const VALUE_COLUMNS = ['email', 'names', 'phone', 'job_title'] as const;
+/** Where the row's values are (Stuut or the book), the values, and when. */
+const COLUMN_COUNT = VALUE_COLUMNS.length + 2;
+const BOOK_STATUS: Readonly<Record<PageBookRow['status'], string>> = {
+  same: 'book: same as Stuut',
+  differs: 'book: differs from Stuut',
+  missing: 'not in the book',
+  book_only: 'in the book only, not in Stuut',
+};
 let contactSignatures = new Map<string, string>();
+
+function shownValue(value: string | null | undefined): string {
+  return value === null || value === undefined ? 'null' : value === '' ? '""' : value;
+}
+
+function appendValue(parent: HTMLElement, value: string | null): void {
+  if (value === null) parent.appendChild(el('span', 'null', 'null'));
+  else if (value === '') parent.appendChild(el('span', 'null', '""'));
+  else parent.appendChild(document.createTextNode(value));
+}
 
 function valueCell(field: string, value: string | null): HTMLTableCellElement {
   const cell = el('td');
   cell.dataset.field = field;
-  if (value === null) cell.appendChild(el('span', 'null', 'null'));
-  else if (value === '') cell.appendChild(el('span', 'null', '""'));
-  else cell.textContent = value;
+  appendValue(cell, value);
   return cell;
 }
 
-function renderContacts(contacts: PageContact[]): void {
-  const table = byId<HTMLTableElement>('contacts');
-  const tbody = table.tBodies[0] ?? table.appendChild(el('tbody'));
-  const next = new Map<string, string>();
-  const rows = contacts.map((contact) => {
-    const signature = JSON.stringify(contact);
-    next.set(contact.id, signature);
-    const row = el('tr');
-    row.dataset.contactId = contact.id;
-    const previous = contactSignatures.get(contact.id);
-    if (previous !== undefined && previous !== signature) row.classList.add('changed');
-    for (const column of CONTACT_COLUMNS) {
-      if (column !== 'names') {
-        const cell = valueCell(column, contact[column]);
-        if (column === 'id') cell.classList.add('mono');
-        row.appendChild(cell);
-        continue;
-      }
-      const cell = el('td');
-      cell.dataset.field = 'names';
-      for (const field of ['given_name', 'family_name', 'name'] as const) {
-        const line = el('div', 'name-line');
-        line.dataset.field = field;
-        line.appendChild(el('span', 'field-key', `${field} `));
-        const value = contact[field];
-        if (value === null) line.appendChild(el('span', 'null', 'null'));
-        else line.appendChild(document.createTextNode(value === '' ? '""' : value));
-        cell.appendChild(line);
-      }
-      row.appendChild(cell);
+/** A book value; where Stuut has another, it is marked and Stuut's value shows under it. */
+function markDiffers(node: HTMLElement, row: PageBookRow, field: ContactField): void {
+  if (!(field in row.differs)) return;
+  node.classList.add('differs');
+  node.appendChild(el('div', 'stuut-value', `Stuut: ${shownValue(row.differs[field])}`));
+}
+
+function namesCell(
+  values: Partial<Record<ContactField, string | null>>,
+  row?: PageBookRow,
+): HTMLTableCellElement {
+  const cell = el('td');
+  cell.dataset.field = 'names';
+  for (const field of NAME_FIELDS) {
+    const line = el('div', 'name-line');
+    line.dataset.field = field;
+    line.appendChild(el('span', 'field-key', `${field} `));
+    appendValue(line, values[field] ?? null);
+    if (row) markDiffers(line, row, field);
+    cell.appendChild(line);
+  }
+  return cell;
+}
+
+function whenText(iso: string): string {
+  const when = new Date(iso);
+  if (Number.isNaN(when.getTime())) return iso;
+  return new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'medium' }).format(
+    when,
+  );
+}
+
+/** The first row of a contact's group: its id, and how the book compares with Stuut. */
+function groupHead(id: string, status: PageBookRow['status'] | null): HTMLTableRowElement {
+  const row = el('tr', 'group-head');
+  const cell = el('td');
+  cell.colSpan = COLUMN_COUNT;
+  const idText = el('span', 'mono', id);
+  idText.dataset.field = 'id';
+  cell.appendChild(idText);
+  if (status !== null) {
+    const badge = el('span', `book-status book-status-${status}`, BOOK_STATUS[status]);
+    badge.dataset.field = 'status';
+    cell.appendChild(badge);
+  }
+  row.appendChild(cell);
+  return row;
+}
+
+function stuutRow(contact: PageContact): HTMLTableRowElement {
+  const row = el('tr', 'stuut-row');
+  row.dataset.contactId = contact.id;
+  const label = el('td', 'row-label', 'Stuut');
+  label.dataset.field = 'where';
+  row.appendChild(label);
+  for (const column of VALUE_COLUMNS) {
+    row.appendChild(column === 'names' ? namesCell(contact) : valueCell(column, contact[column]));
+  }
+  row.appendChild(valueCell('modified_at', contact.modified_at));
+  return row;
+}
+
+function bookRow(row: PageBookRow): HTMLTableRowElement {
+  const tr = el('tr', `book-row book-${row.status.replace('_', '-')}`);
+  tr.dataset.bookId = row.id;
+  tr.dataset.status = row.status;
+  const entry = row.entry;
+  const label = el('td', 'row-label', 'Book');
+  label.dataset.field = 'where';
+  if (entry) {
+    const version = el('div', 'book-version', `v${entry.version}`);
+    version.dataset.field = 'version';
+    version.title = 'The book’s version of this contact: it goes up with every change.';
+    label.appendChild(version);
+  }
+  tr.appendChild(label);
+  if (!entry) {
+    const cell = el(
+      'td',
+      'book-absent',
+      'Not in the book: the bot has not seen this contact, so it cannot be found by name.',
+    );
+    cell.colSpan = COLUMN_COUNT - 1;
+    tr.appendChild(cell);
+    return tr;
+  }
+  for (const column of VALUE_COLUMNS) {
+    if (column === 'names') {
+      tr.appendChild(namesCell(entry.values, row));
+      continue;
     }
-    return row;
+    const cell = valueCell(column, entry.values[column]);
+    markDiffers(cell, row, column);
+    tr.appendChild(cell);
+  }
+  const source = el('td');
+  source.dataset.field = 'source';
+  source.appendChild(
+    el('div', 'book-source', entry.knownFrom === 'import' ? 'imported' : 'from Stuut'),
+  );
+  const seen = el('time', 'book-seen', whenText(entry.seenAt));
+  seen.dateTime = entry.seenAt;
+  seen.title =
+    `${entry.knownFrom === 'import' ? 'imported' : 'seen in a Stuut answer'} ${entry.seenAt}` +
+    (entry.modifiedAt ? `; Stuut's modified_at then: ${entry.modifiedAt}` : '');
+  source.appendChild(seen);
+  tr.appendChild(source);
+  return tr;
+}
+
+function renderContacts(contacts: PageContact[], book: PageBook | null): void {
+  const table = byId<HTMLTableElement>('contacts');
+  const bookRows = new Map((book?.rows ?? []).map((row) => [row.id, row]));
+  const groups: { id: string; rows: HTMLTableRowElement[]; signature: string }[] = [];
+  for (const contact of contacts) {
+    const row = bookRows.get(contact.id);
+    bookRows.delete(contact.id);
+    const rows = [groupHead(contact.id, row?.status ?? null), stuutRow(contact)];
+    if (row) rows.push(bookRow(row));
+    groups.push({ id: contact.id, rows, signature: JSON.stringify([contact, row]) });
+  }
+  // What the book knows and Stuut does not (an import, a contact deleted in Stuut).
+  for (const row of bookRows.values()) {
+    const rows = [groupHead(row.id, row.status), bookRow(row)];
+    groups.push({ id: row.id, rows, signature: JSON.stringify([null, row]) });
+  }
+  const next = new Map<string, string>();
+  const bodies = groups.map((group) => {
+    next.set(group.id, group.signature);
+    const body = el('tbody', 'contact-group');
+    body.dataset.contactId = group.id;
+    const previous = contactSignatures.get(group.id);
+    if (previous !== undefined && previous !== group.signature) body.classList.add('changed');
+    body.replaceChildren(...group.rows);
+    return body;
   });
   contactSignatures = next;
-  if (rows.length === 0) {
+  const note = byId('book-note');
+  note.hidden = book === null;
+  if (book) {
+    byId('book-engine').textContent = book.engine;
+    const problem = byId('book-error');
+    problem.hidden = book.error === null;
+    problem.textContent = book.error === null ? '' : `The book is unavailable: ${book.error}`;
+  }
+  if (bodies.length === 0) {
+    const body = el('tbody');
     const row = el('tr', 'empty-row');
     const cell = el('td', 'null', 'No contacts stored.');
-    cell.colSpan = CONTACT_COLUMNS.length;
+    cell.colSpan = COLUMN_COUNT;
     row.appendChild(cell);
-    tbody.replaceChildren(row);
-    return;
+    body.appendChild(row);
+    bodies.push(body);
   }
-  tbody.replaceChildren(...rows);
+  for (const old of [...table.tBodies]) old.remove();
+  table.append(...bodies);
 }
 
 /** The switch a pending fault belongs to: the server names it by kind or by a label. */
@@ -704,7 +951,8 @@ async function sendCommand(): Promise<void> {
     await poll();
   } finally {
     send.disabled = false;
-    input.focus();
+    // A form the command opened keeps the focus, as in Slack.
+    if (!modalDom) input.focus();
   }
 }
 
@@ -739,8 +987,7 @@ function start(): void {
       void closeModal();
     }
   });
-  void poll();
-  setInterval(() => void poll(), POLL_MS);
+  void poll().then(() => watch());
 }
 
 if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
