@@ -1,5 +1,6 @@
 import { type Book, BookUnavailableError } from './book/book';
 import { openBook } from './book/open';
+import { schedulePruning } from './book/pruning';
 import type { Config } from './config';
 import { InflightTracker, withDeadline } from './inflight';
 import type { Logger } from './logger';
@@ -86,8 +87,16 @@ export async function startBot(
     ...(overrides.now ? { now: overrides.now } : {}),
     ...(overrides.editorCheck ? { editorCheck: overrides.editorCheck } : {}),
   });
+  // History older than CONTACT_HISTORY_DAYS goes at start and daily, in the background.
+  const pruning = schedulePruning({
+    history: book,
+    logger: logger.child({ component: 'book' }),
+    days: config.historyDays,
+    ...(overrides.now ? { now: overrides.now } : {}),
+  });
   const closeClients = async () => {
     await stuut.close().catch(() => undefined);
+    await pruning.stop();
     await closeBook();
   };
 

@@ -21,6 +21,16 @@ const httpUrl = (what: string) =>
       }
     }, `must be an http(s) URL (${what})`);
 
+/** A whole number in [min, max], as environment text. */
+function wholeNumber(what: string, min: number, max: number) {
+  return z
+    .string()
+    .trim()
+    .regex(/^\d+$/, `must be ${what} (a whole number)`)
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, `must be ${what} from ${min} to ${max}`);
+}
+
 const USER_ID = /^[UW][A-Z0-9]{2,}$/;
 const USER_GROUP_ID = /^S[A-Z0-9]{2,}$/;
 
@@ -157,6 +167,8 @@ const EnvSchema = z.object({
   ),
   CONTACT_EDITORS: optional(contactEditors),
   LOG_LEVEL: optional(z.enum(LOG_LEVELS, `must be one of ${LOG_LEVELS.join(', ')}`)),
+  CONTACT_HISTORY_DAYS: optional(wholeNumber('a number of days', 1, 36_500)),
+  CONTACT_UNDO_MINUTES: optional(wholeNumber('a number of minutes', 1, 525_600)),
   ...BookEnvShape,
 });
 
@@ -171,6 +183,10 @@ interface CommonConfig {
   defaultPhoneCountry: CountryCode;
   logLevel: (typeof LOG_LEVELS)[number];
   book: BookLocation;
+  /** How long the book keeps the history of changes. */
+  historyDays: number;
+  /** How long after a change its Undo button works; shorter than the history kept. */
+  undoMinutes: number;
   /** Set on a platform dyno (DYNO), whose disk is lost at every restart. */
   ephemeralDisk: boolean;
 }
@@ -221,6 +237,13 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   }
   if (!has('STUUT_API_URL')) missing('STUUT_API_URL', '(the Stuut API base URL)');
   if (!has('STUUT_API_TOKEN')) missing('STUUT_API_TOKEN', '(the Stuut API token)');
+  const historyDays = vars?.CONTACT_HISTORY_DAYS ?? 365;
+  const undoMinutes = vars?.CONTACT_UNDO_MINUTES ?? 60;
+  if (vars && undoMinutes >= historyDays * 24 * 60) {
+    problems.push(
+      `CONTACT_UNDO_MINUTES: must be shorter than the history kept (CONTACT_HISTORY_DAYS is ${historyDays} days): an undo needs the change's history`,
+    );
+  }
 
   if (problems.length > 0 || !vars) throw new ConfigError(problems);
 
@@ -234,6 +257,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     defaultPhoneCountry: (vars.DEFAULT_PHONE_COUNTRY ?? 'US') as CountryCode,
     logLevel: vars.LOG_LEVEL ?? 'info',
     book: bookLocationOf(vars),
+    historyDays,
+    undoMinutes,
     ephemeralDisk: typeof env.DYNO === 'string' && env.DYNO !== '',
   };
   const config: Config = socketMode

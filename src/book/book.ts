@@ -1,4 +1,5 @@
 import type { ContactValues, InternalContact } from '../domain/contact';
+import type { HistoryBook } from './history';
 
 /**
  * The contact book: what the bot has seen of each internal contact, with where and when it
@@ -44,6 +45,16 @@ export interface ImportCounts {
   keptStuutValues: number;
 }
 
+export interface SearchOptions {
+  /**
+   * Count every match (the default). False skips the COUNT that a common prefix costs (a
+   * one-letter query over 100,000 contacts: some 10 ms of SQLite's single thread); `total`
+   * is then exact only up to a couple of hundred matches, and a lower bound beyond. For the
+   * type-ahead picker, which shows no total.
+   */
+  countAll?: boolean;
+}
+
 export interface SearchResult {
   /** Best first, at most `limit`. */
   matches: BookEntry[];
@@ -51,7 +62,8 @@ export interface SearchResult {
   total: number;
 }
 
-export interface Book {
+/** The book, its history and its claims: one database, one object. */
+export interface Book extends HistoryBook {
   readonly engine: 'sqlite' | 'postgres';
   /** Stores every field of a contact Stuut answered with, and when it was seen. */
   learn(contact: InternalContact, seenAt: Date): Promise<LearnResult>;
@@ -59,10 +71,13 @@ export interface Book {
   /** Exact, case-insensitive. */
   findByEmail(email: string): Promise<BookEntry | null>;
   /** Names and emails: case- and accent-insensitive word prefixes, exact matches first. */
-  search(query: string, limit: number): Promise<SearchResult>;
+  search(query: string, limit: number, options?: SearchOptions): Promise<SearchResult>;
   /** The most recently seen or imported contacts, newest first. */
   recent(limit: number): Promise<BookEntry[]>;
-  /** Fills contacts the book lacks and updates earlier imports; never overwrites Stuut's values. */
+  /**
+   * Fills contacts the book lacks and updates earlier imports; never overwrites Stuut's values.
+   * Each id at most once per call (it throws otherwise); large calls commit in batches.
+   */
   importRows(rows: readonly ImportRow[], at: Date): Promise<ImportCounts>;
   /** Removes the contact; false when the book did not know it. */
   forget(id: string): Promise<boolean>;

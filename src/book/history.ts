@@ -21,14 +21,9 @@ export interface ChangeRecord {
   undoes: number | null;
   /** The undo that took this change back, once one did. */
   undoneBy: number | null;
-  /** Where the confirmation went, so an undo can mark it "Undone by …". */
-  posted: PostedConfirmation | null;
+  /** The book's version of the contact once this change was learned. */
+  versionAfter: number;
 }
-
-/** Where a confirmation reached people: a channel message, or a response_url reply. */
-export type PostedConfirmation =
-  | { kind: 'channel'; channel: string; ts: string }
-  | { kind: 'response_url'; url: string };
 
 /** A change about to be recorded; the book assigns its id and time. */
 export interface NewChange {
@@ -42,3 +37,51 @@ export interface NewChange {
 }
 
 export type { ContactField };
+
+/** What trying to claim a contact's version for a save found. */
+export type VersionClaim =
+  | { kind: 'claimed' }
+  /** The book holds a newer version than the form opened with: someone saved in between. */
+  | { kind: 'stale'; current: number }
+  /** Another save of this very version is in flight (another click, another instance). */
+  | { kind: 'busy' };
+
+/** What trying to claim a change for undo found. */
+export type UndoClaim =
+  | { kind: 'claimed' }
+  | { kind: 'undone'; by: number }
+  /** Another undo of this change is in flight, and its lease has not lapsed. */
+  | { kind: 'busy' }
+  | { kind: 'missing' };
+
+/**
+ * History, undo claims and save claims: the rules that must hold across instances are
+ * conditional writes whose row count decides, never locks in process memory.
+ */
+export interface HistoryBook {
+  /**
+   * Learns the contact from Stuut's answer and records the change, in one transaction. The
+   * contact's save claim is released; for an undo, the undone change is marked.
+   */
+  learnChange(
+    contact: import('../domain/contact').InternalContact,
+    seenAt: Date,
+    change: NewChange,
+  ): Promise<import('./book').LearnResult & { change: ChangeRecord }>;
+  /** Newest first; `beforeId` pages back. */
+  history(
+    contactId: string,
+    page: { beforeId?: number | null; limit: number },
+  ): Promise<{ changes: ChangeRecord[]; hasOlder: boolean }>;
+  getChange(id: number): Promise<ChangeRecord | null>;
+  /** Changes that made the contact's version go past `version`, oldest first. */
+  changesSince(contactId: string, version: number): Promise<ChangeRecord[]>;
+  /** Compare-and-set: succeeds only while the book still holds `version` and no live claim. */
+  claimVersion(contactId: string, version: number, until: Date, now: Date): Promise<VersionClaim>;
+  releaseVersion(contactId: string, version: number): Promise<void>;
+  /** A lease on undoing one change, which lapses by itself at `until`. */
+  claimUndo(changeId: number, until: Date, now: Date): Promise<UndoClaim>;
+  releaseUndo(changeId: number): Promise<void>;
+  /** Deletes at most `batch` changes older than `before`; returns how many went. */
+  pruneHistory(before: Date, batch: number): Promise<number>;
+}

@@ -5,9 +5,19 @@ import {
   type InternalContact,
   valuesOf,
 } from '../domain/contact';
-import { compareRanked, type Ranked, sortName } from '../domain/search';
-import type { Book, BookEntry, ImportCounts, ImportRow, LearnResult, SearchResult } from './book';
+import type {
+  Book,
+  BookEntry,
+  ImportCounts,
+  ImportRow,
+  LearnResult,
+  SearchOptions,
+  SearchResult,
+} from './book';
 import { unnestRows } from './bulk';
+import type { ChangeRecord, NewChange, UndoClaim, VersionClaim } from './history';
+import * as history from './historyStore';
+import { recordChange } from './historyStore';
 import type { BookDatabase, ContactsTable, Engine } from './schema';
 import { deleteWords, findCandidates, insertWords, replaceWords } from './wordIndex';
 
@@ -42,7 +52,66 @@ export class KyselyBook implements Book {
     this.engine = engine;
   }
 
-  async learn(contact: InternalContact, seenAt: Date): Promise<LearnResult> {
+  learn(contact: InternalContact, seenAt: Date): Promise<LearnResult> {
+    return this.#db.transaction().execute((trx) => this.#learnIn(trx, contact, seenAt));
+  }
+
+  learnChange(
+    contact: InternalContact,
+    seenAt: Date,
+    change: NewChange,
+  ): Promise<LearnResult & { change: ChangeRecord }> {
+    // The values and the change they came with commit together, or neither does.
+    return this.#db.transaction().execute(async (trx) => {
+      const learned = await this.#learnIn(trx, contact, seenAt);
+      const recorded = await recordChange(
+        trx,
+        change,
+        learned.previous?.values ?? null,
+        learned.current.version,
+        seenAt,
+      );
+      return { ...learned, change: recorded };
+    });
+  }
+
+  history(contactId: string, page: { beforeId?: number | null; limit: number }) {
+    return history.historyPage(this.#db, contactId, page);
+  }
+
+  getChange(id: number): Promise<ChangeRecord | null> {
+    return history.getChange(this.#db, id);
+  }
+
+  changesSince(contactId: string, version: number): Promise<ChangeRecord[]> {
+    return history.changesSince(this.#db, contactId, version);
+  }
+
+  claimVersion(contactId: string, version: number, until: Date, now: Date): Promise<VersionClaim> {
+    return history.claimVersion(this.#db, contactId, version, until, now);
+  }
+
+  releaseVersion(contactId: string, version: number): Promise<void> {
+    return history.releaseVersion(this.#db, contactId, version);
+  }
+
+  claimUndo(changeId: number, until: Date, now: Date): Promise<UndoClaim> {
+    return history.claimUndo(this.#db, changeId, until, now);
+  }
+
+  releaseUndo(changeId: number): Promise<void> {
+    return history.releaseUndo(this.#db, changeId);
+  }
+
+  pruneHistory(before: Date, batch: number): Promise<number> {
+    return history.pruneHistory(this.#db, before, batch);
+  }
+
+  async #learnIn(
+    trx: Transaction<BookDatabase>,
+    contact: InternalContact,
+    seenAt: Date,
+  ): Promise<LearnResult> {
     const values = valuesOf(contact);
     const row: ContactRow = {
       id: contact.id,
@@ -51,38 +120,39 @@ export class KyselyBook implements Book {
       modified_at: contact.modified_at,
       seen_at: seenAt.toISOString(),
       version: 1,
+      // Learning ends any save claim: the version it claimed is history now.
+      claim_until: null,
     };
-    return this.#db.transaction().execute(async (trx) => {
-      let before = await this.#lockRows(trx, [contact.id]).then((rows) => rows[0]);
-      if (!before) {
-        const inserted = await trx
-          .insertInto('contacts')
-          .values(row)
-          .onConflict((conflict) => conflict.column('id').doNothing())
-          .returningAll()
-          .executeTakeFirst();
-        if (inserted) {
-          await replaceWords(trx, this.engine, [{ id: contact.id, values }]);
-          return { previous: null, current: entryOf(inserted) };
-        }
-        // PostgreSQL only: another instance inserted it since our read and has committed.
-        before = await this.#lockRows(trx, [contact.id]).then((rows) => rows[0]);
-        if (!before) throw new Error('The contact was removed while being learned; try again.');
-      }
-      const previous = entryOf(before);
-      const changed = !sameValues(previous.values, values);
-      const { id, ...columns } = row;
-      const current = await trx
-        .updateTable('contacts')
-        .set({ ...columns, version: changed ? previous.version + 1 : previous.version })
-        .where('id', '=', id)
+    let before = await this.#lockRows(trx, [contact.id]).then((rows) => rows[0]);
+    if (!before) {
+      const inserted = await trx
+        .insertInto('contacts')
+        .values(row)
+        .onConflict((conflict) => conflict.column('id').doNothing())
         .returningAll()
-        .executeTakeFirstOrThrow();
-      if (!sameSearchText(previous.values, values)) {
+        .executeTakeFirst();
+      if (inserted) {
         await replaceWords(trx, this.engine, [{ id: contact.id, values }]);
+        return { previous: null, current: entryOf(inserted) };
       }
-      return { previous, current: entryOf(current) };
-    });
+      // PostgreSQL only: another instance inserted it since our read and has committed.
+      before = await this.#lockRows(trx, [contact.id]).then((rows) => rows[0]);
+      if (!before) throw new Error('The contact was removed while being learned; try again.');
+    }
+    const previous = entryOf(before);
+    const changed = !sameValues(previous.values, values);
+    const { id, ...columns } = row;
+    const current = await trx
+      .updateTable('contacts')
+      .set({ ...columns, version: changed ? previous.version + 1 : previous.version })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    // The word rows depend on the names and email only.
+    if (!sameSearchFields(previous.values, values)) {
+      await replaceWords(trx, this.engine, [{ id: contact.id, values }]);
+    }
+    return { previous, current: entryOf(current) };
   }
 
   async get(id: string): Promise<BookEntry | null> {
@@ -118,20 +188,21 @@ export class KyselyBook implements Book {
     return rows.map(entryOf);
   }
 
-  async search(query: string, limit: number): Promise<SearchResult> {
-    const { ids, scores, total } = await findCandidates(this.#db, query, limit);
-    if (ids.length === 0) return { matches: [], total };
-    const rows = await this.#db.selectFrom('contacts').selectAll().where('id', 'in', ids).execute();
-    const ranked = rows.map(
-      (row): Ranked<ContactRow> => ({
-        item: row,
-        score: scores.get(row.id) ?? 0,
-        name: sortName(valuesOfRow(row)),
-        id: row.id,
-      }),
-    );
-    const best = ranked.sort(compareRanked).slice(0, Math.max(0, limit));
-    return { matches: best.map((entry) => entryOf(entry.item)), total };
+  async search(query: string, limit: number, options: SearchOptions = {}): Promise<SearchResult> {
+    const countAll = options.countAll ?? true;
+    const { ids, total: counting } = await findCandidates(this.#db, query, limit, countAll);
+    const [total, rows] = await Promise.all([
+      counting,
+      ids.length === 0
+        ? []
+        : this.#db.selectFrom('contacts').selectAll().where('id', 'in', ids).execute(),
+    ]);
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    const matches = ids.flatMap((id) => {
+      const row = byId.get(id);
+      return row ? [entryOf(row)] : []; // forgotten since the words were read
+    });
+    return { matches, total };
   }
 
   async importRows(rows: readonly ImportRow[], at: Date): Promise<ImportCounts> {
@@ -156,7 +227,8 @@ export class KyselyBook implements Book {
 
   async forget(id: string): Promise<boolean> {
     return this.#db.transaction().execute(async (trx) => {
-      await trx.deleteFrom('contact_words').where('contact_id', '=', id).execute();
+      await deleteWords(trx, [id]);
+      await history.forgetHistory(trx, id);
       const deleted = await trx.deleteFrom('contacts').where('id', '=', id).executeTakeFirst();
       return deleted.numDeletedRows > 0n;
     });
@@ -186,25 +258,38 @@ export class KyselyBook implements Book {
     batch: readonly ImportRow[],
     seenAt: string,
   ): Promise<ImportCounts> {
-    const counts: ImportCounts = { added: 0, updated: 0, unchanged: 0, keptStuutValues: 0 };
-    const existing = new Map(
-      (
-        await this.#lockRows(
-          trx,
-          batch.map((row) => row.id),
-        )
-      ).map((row) => [row.id, row]),
+    const existing = await this.#lockRows(
+      trx,
+      batch.map((row) => row.id),
     );
-    const writes: ImportRow[] = [];
-    for (const row of batch) {
-      const before = existing.get(row.id);
-      if (!before) writes.push(row);
-      else if (before.known_from === 'stuut') counts.keptStuutValues++;
-      else if (sameValues(valuesOfRow(before), row.values)) counts.unchanged++;
-      else writes.push(row);
-    }
+    const { writes, counts } = classifyImport(batch, existing);
     if (writes.length === 0) return counts;
 
+    const written = await this.#upsertImported(trx, writes, seenAt);
+    // Version 1 was inserted; a higher one was an earlier import, updated.
+    const added = new Set(written.filter((row) => row.version === 1).map((row) => row.id));
+    const updated = written.filter((row) => row.version !== 1).map((row) => row.id);
+    counts.added += added.size;
+    counts.updated += updated.length;
+    // Not written: Stuut's values, learned by another instance since our read.
+    counts.keptStuutValues += writes.length - written.length;
+    // A contact just added has no word rows yet: only updated ones need theirs deleted.
+    await deleteWords(trx, updated);
+    const writtenIds = new Set(written.map((row) => row.id));
+    await insertWords(
+      trx,
+      this.engine,
+      writes.filter((row) => writtenIds.has(row.id)),
+    );
+    return counts;
+  }
+
+  /** Inserts new contacts and updates earlier imports, in one statement; never Stuut's. */
+  #upsertImported(
+    trx: Transaction<BookDatabase>,
+    writes: readonly ImportRow[],
+    seenAt: string,
+  ): Promise<{ id: string; version: number }[]> {
     const rows = writes.map(
       (row): ContactRow => ({
         id: row.id,
@@ -213,14 +298,16 @@ export class KyselyBook implements Book {
         modified_at: null,
         seen_at: seenAt,
         version: 1,
+        claim_until: null,
       }),
     );
     const insert = trx.insertInto('contacts');
-    const written = await (this.engine === 'postgres'
-      ? insert
-          .columns(CONTACT_COLUMNS.map(([column]) => column))
-          .expression(unnestRows(rows, CONTACT_COLUMNS))
-      : insert.values(rows)
+    return (
+      this.engine === 'postgres'
+        ? insert
+            .columns(CONTACT_COLUMNS.map(([column]) => column))
+            .expression(unnestRows(rows, CONTACT_COLUMNS))
+        : insert.values(rows)
     )
       .onConflict((conflict) =>
         conflict
@@ -236,25 +323,32 @@ export class KyselyBook implements Book {
             seen_at: eb.ref('excluded.seen_at'),
             version: sql<number>`contacts.version + 1`,
           }))
-          // Never over Stuut's values, even one learned by another instance since our read.
           .where('contacts.known_from', '=', 'import'),
       )
       .returning(['id', 'version'])
       .execute();
-    const added = new Set(written.filter((row) => row.version === 1).map((row) => row.id));
-    const updated = new Set(written.filter((row) => row.version !== 1).map((row) => row.id));
-    counts.added += added.size;
-    counts.updated += updated.size;
-    counts.keptStuutValues += writes.length - written.length;
-    // A contact just added has no word rows yet: only updated ones need theirs deleted.
-    await deleteWords(trx, [...updated]);
-    await insertWords(
-      trx,
-      this.engine,
-      writes.filter((row) => added.has(row.id) || updated.has(row.id)),
-    );
-    return counts;
   }
+}
+
+/**
+ * The import rules for rows whose current state was just read: a contact the book lacks is
+ * added, an earlier import that differs is updated, Stuut's own values are kept.
+ */
+function classifyImport(
+  batch: readonly ImportRow[],
+  existing: readonly ContactRow[],
+): { writes: ImportRow[]; counts: ImportCounts } {
+  const byId = new Map(existing.map((row) => [row.id, row]));
+  const counts: ImportCounts = { added: 0, updated: 0, unchanged: 0, keptStuutValues: 0 };
+  const writes: ImportRow[] = [];
+  for (const row of batch) {
+    const before = byId.get(row.id);
+    if (!before) writes.push(row);
+    else if (before.known_from === 'stuut') counts.keptStuutValues++;
+    else if (sameValues(valuesOfRow(before), row.values)) counts.unchanged++;
+    else writes.push(row);
+  }
+  return { writes, counts };
 }
 
 function valueColumns(values: ContactValues) {
@@ -299,7 +393,7 @@ function sameValues(a: ContactValues, b: ContactValues): boolean {
   return CONTACT_FIELDS.every((field) => a[field] === b[field]);
 }
 
-function sameSearchText(a: ContactValues, b: ContactValues): boolean {
+function sameSearchFields(a: ContactValues, b: ContactValues): boolean {
   return (
     a.email === b.email &&
     a.given_name === b.given_name &&

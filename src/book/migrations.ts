@@ -9,6 +9,7 @@ import type { Engine } from './schema';
 export function bookMigrations(engine: Engine): MigrationProvider {
   const migrations: Record<string, Migration> = {
     '0001_contacts_and_words': contactsAndWords(engine),
+    '0002_history_and_claims': historyAndClaims(engine),
   };
   return { getMigrations: async () => migrations };
 }
@@ -54,32 +55,70 @@ function contactsAndWords(engine: Engine): Migration {
 
       // No foreign key to contacts: every write maintains both tables in one transaction, and
       // a key would slow the bulk import for no protection the code does not already give.
-      // `words` repeats all of the contact's words on each of its rows, so that the other words
-      // of a query are checked on the row the index scan is already reading.
+      // `words` and `sort_name` repeat the contact's words and name on each of its rows, so that
+      // a search checks the other query words and ranks on the rows its index scan reads.
       await db.schema
         .createTable('contact_words')
         .addColumn('word', wordType, (col) => col.notNull())
         .addColumn('contact_id', 'text', (col) => col.notNull())
         .addColumn('words', wordType, (col) => col.notNull())
-        .$call((table) =>
-          engine === 'sqlite'
-            ? // The primary key is the table itself: a range scan reads one b-tree, words included.
-              table
-                .addPrimaryKeyConstraint('contact_words_pk', ['word', 'contact_id'])
-                .modifyEnd(sql`without rowid`)
-            : table,
-        )
+        .addColumn('sort_name', 'text', (col) => col.notNull())
+        .addPrimaryKeyConstraint('contact_words_pk', ['word', 'contact_id'])
+        // SQLite: the primary key is the table itself, so a range scan reads one b-tree, words
+        // included. (PostgreSQL reads `words` from the table: in the index, a contact with very
+        // long names could exceed the 2,704-byte limit of an index entry.)
+        .$call((table) => (engine === 'sqlite' ? table.modifyEnd(sql`without rowid`) : table))
         .execute();
-      if (engine === 'postgres') {
-        // The key's index carries the words too, so a search is an index-only scan.
-        await sql`alter table contact_words add constraint contact_words_pk
-          primary key (word, contact_id) include (words)`.execute(db);
-      }
-      // For replacing a contact's words, forgetting it, and checking the other query words.
+      // For replacing or forgetting a contact's words.
       await db.schema
         .createIndex('contact_words_contact')
         .on('contact_words')
         .columns(['contact_id', 'word'])
+        .execute();
+    },
+  };
+}
+
+function historyAndClaims(engine: Engine): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('contacts').addColumn('claim_until', 'text').execute();
+      await db.schema
+        .createTable('contact_changes')
+        .$call((table) =>
+          engine === 'postgres'
+            ? table.addColumn('id', 'serial', (col) => col.primaryKey())
+            : table.addColumn('id', 'integer', (col) => col.primaryKey().autoIncrement()),
+        )
+        .addColumn('contact_id', 'text', (col) => col.notNull())
+        .addColumn('slack_user', 'text', (col) => col.notNull())
+        .addColumn('slack_team', 'text')
+        .addColumn('at', 'text', (col) => col.notNull())
+        .addColumn('source', 'text', (col) => col.notNull())
+        .addColumn('changes', 'text', (col) => col.notNull())
+        .addColumn('modified_at', 'text')
+        .addColumn('undoes', 'integer')
+        .addColumn('undone_by', 'integer')
+        .addColumn('undo_claim_until', 'text')
+        .addColumn('version_after', 'integer', (col) => col.notNull())
+        .execute();
+      // A contact's history, newest first, and paging back: one index range.
+      await db.schema
+        .createIndex('contact_changes_contact')
+        .on('contact_changes')
+        .columns(['contact_id', 'id'])
+        .execute();
+      // What changed since a form's version.
+      await db.schema
+        .createIndex('contact_changes_version')
+        .on('contact_changes')
+        .columns(['contact_id', 'version_after'])
+        .execute();
+      // Pruning by age, oldest first, in small batches.
+      await db.schema
+        .createIndex('contact_changes_at')
+        .on('contact_changes')
+        .column('at')
         .execute();
     },
   };

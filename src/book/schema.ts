@@ -1,3 +1,4 @@
+import type { Generated } from 'kysely';
 import type { KnownFrom } from './book';
 
 /**
@@ -19,6 +20,29 @@ export interface ContactsTable {
   modified_at: string | null;
   seen_at: string;
   version: number;
+  /**
+   * A save of this version is in flight until then (ISO time): the compare-and-set that stops
+   * two saves of one version from both going through. Learning clears it.
+   */
+  claim_until: string | null;
+}
+
+/** One recorded change of one contact (see book/history). */
+export interface ContactChangesTable {
+  id: Generated<number>;
+  contact_id: string;
+  slack_user: string;
+  slack_team: string | null;
+  at: string;
+  source: string;
+  /** JSON: [{f: field, b?: before, a: after}]; `b` absent when the before was not known. */
+  changes: string;
+  modified_at: string | null;
+  undoes: number | null;
+  undone_by: number | null;
+  /** An undo of this change is in flight until then (a lease that lapses by itself). */
+  undo_claim_until: string | null;
+  version_after: number;
 }
 
 /** One row for each distinct search word of a contact (see book/wordIndex). */
@@ -27,11 +51,14 @@ export interface ContactWordsTable {
   contact_id: string;
   /** All of the contact's search words, each with a space before and after. */
   words: string;
+  /** domain/search `sortName`: how equal matches are ordered, without reading the contact. */
+  sort_name: string;
 }
 
 export interface BookDatabase {
   contacts: ContactsTable;
   contact_words: ContactWordsTable;
+  contact_changes: ContactChangesTable;
 }
 
 export type Engine = 'sqlite' | 'postgres';

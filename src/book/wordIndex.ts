@@ -1,37 +1,38 @@
 import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
 import type { ContactValues } from '../domain/contact';
-import { contactWords, rankWords, searchWords } from '../domain/search';
+import {
+  compareRanked,
+  contactWords,
+  type Ranked,
+  rankWords,
+  searchWords,
+  sortName,
+} from '../domain/search';
 import { unnestRows } from './bulk';
 import type { BookDatabase, Engine } from './schema';
 
 /**
  * The search side of the book: the `contact_words` table (one row per search word of each
- * contact, carrying all of that contact's words) and the queries over it. A search walks
- * the rows of its most selective word by index range, checks the other query words against
- * the same row's `words` (no second lookup per row), and ranks with domain/search.
+ * contact, carrying all of that contact's words and its sort name) and the queries over it.
+ * A search walks the rows of its most selective word by index range, checks the other query
+ * words against the same row's `words` (no second lookup per row), ranks what it read with
+ * domain/search, and only then fetches the few contacts it returns.
  */
 
 /**
- * Most contacts a search ranks in full. A query such as "a" matches most of the book; it
- * still gets its exact total by COUNT, but only word rows up to CANDIDATE_ROWS and contacts
- * up to this many leave the database. A search for the best `limit` fetches three times
- * that many contacts (at least 30), the best-scoring first.
+ * Word rows a search reads and ranks, in index order, so exact matches of the driving word
+ * come first. A query such as "a" matches most of the book: it still gets its exact total by
+ * COUNT, but no more rows than this leave the database. When fewer come back, they are all
+ * the matches, and no COUNT is needed.
  */
-export const SEARCH_CANDIDATES = 100;
-const MIN_CANDIDATES = 30;
-/**
- * Word rows read per search, in index order, so exact matches of the driving word come first.
- * A contact may have several words in one prefix's range. When fewer rows come back, they are
- * all the matches, and no COUNT is needed.
- */
-const CANDIDATE_ROWS = 2 * SEARCH_CANDIDATES;
+export const CANDIDATE_ROWS = 200;
 /**
  * How far the choice of the driving query word counts word rows for each. Beyond this a word
  * is simply common; counting further would cost more than a poor choice between two such.
  */
-const SELECTIVITY_LIMIT = 2000;
-/** Word rows per INSERT: three parameters each, well under both engines' parameter limits. */
-const WORDS_PER_INSERT = 3000;
+const SELECTIVITY_LIMIT = 1000;
+/** Word rows per INSERT: four parameters each, well under both engines' parameter limits. */
+const WORDS_PER_INSERT = 2000;
 
 type Db = Kysely<BookDatabase> | Transaction<BookDatabase>;
 
@@ -39,42 +40,56 @@ const WORD_COLUMNS = [
   ['word', 'text'],
   ['contact_id', 'text'],
   ['words', 'text'],
+  ['sort_name', 'text'],
 ] as const;
 
 export interface Candidates {
-  /** Contact ids, best first, at most the number asked for. */
+  /** Contact ids, best first, at most `limit`. */
   ids: string[];
-  scores: ReadonlyMap<string, number>;
-  total: number;
+  /** How many match in all; a COUNT still running when many match, so it overlaps the fetch. */
+  total: Promise<number>;
 }
 
-/** The contacts matching `query`: the best few by score, and how many match in all. */
-export async function findCandidates(db: Db, query: string, limit: number): Promise<Candidates> {
+/**
+ * The best `limit` contacts matching `query`, and how many match in all (or, without
+ * `countAll`, how many among the rows read).
+ */
+export async function findCandidates(
+  db: Db,
+  query: string,
+  limit: number,
+  countAll: boolean,
+): Promise<Candidates> {
   const words = searchWords(query).map(indexWord);
-  if (words.length === 0) return { ids: [], scores: new Map(), total: 0 };
+  if (words.length === 0) return { ids: [], total: Promise.resolve(0) };
   const driver = words.length === 1 ? words[0]! : await mostSelective(db, words);
   const condition = matchCondition(
     driver,
     words.filter((word) => word !== driver),
   );
-  // In index order: the word equal to the driving query word sorts first in its range, so
-  // exact matches come before prefix matches even when not all rows are read.
-  const found = await sql<{ contact_id: string; words: string }>`
-    select w.contact_id, w.words from contact_words w where ${condition}
+  const found = await sql<{ contact_id: string; words: string; sort_name: string }>`
+    select w.contact_id, w.words, w.sort_name from contact_words w where ${condition}
     order by w.word, w.contact_id limit ${CANDIDATE_ROWS}
   `.execute(db);
-  const scores = new Map<string, number>();
+  const ranked = new Map<string, Ranked<string>>();
   for (const row of found.rows) {
-    if (scores.has(row.contact_id)) continue;
+    if (ranked.has(row.contact_id)) continue;
     const score = rankWords(words, row.words.trim().split(' '));
-    if (score !== null) scores.set(row.contact_id, score);
+    if (score === null) continue;
+    ranked.set(row.contact_id, {
+      item: row.contact_id,
+      score,
+      name: row.sort_name,
+      id: row.contact_id,
+    });
   }
-  const wanted = Math.min(SEARCH_CANDIDATES, Math.max(3 * limit, MIN_CANDIDATES));
-  // A stable sort: among equal scores, index order (exact driving word first) is kept.
-  const ids = [...scores.keys()].sort((a, b) => scores.get(b)! - scores.get(a)!).slice(0, wanted);
+  const ids = [...ranked.values()]
+    .sort(compareRanked)
+    .slice(0, Math.max(0, limit))
+    .map((entry) => entry.item);
   const complete = found.rows.length < CANDIDATE_ROWS;
-  const total = complete ? scores.size : await countMatches(db, condition);
-  return { ids, scores, total };
+  const total = complete || !countAll ? Promise.resolve(ranked.size) : countMatches(db, condition);
+  return { ids, total };
 }
 
 async function countMatches(db: Db, condition: RawBuilder<unknown>): Promise<number> {
@@ -184,13 +199,16 @@ export async function insertWords(
   const rows = contacts.flatMap((contact) => {
     const stored = contactWords(contact.values).map(indexWord);
     const words = ` ${stored.join(' ')} `;
-    return stored.map((word) => ({ word, contact_id: contact.id, words }));
+    const sort_name = sortName(contact.values);
+    return stored.map((word) => ({ word, contact_id: contact.id, words, sort_name }));
   });
   for (let start = 0; start < rows.length; start += WORDS_PER_INSERT) {
     const chunk = rows.slice(start, start + WORDS_PER_INSERT);
     const insert = trx.insertInto('contact_words');
     await (engine === 'postgres'
-      ? insert.columns(['word', 'contact_id', 'words']).expression(unnestRows(chunk, WORD_COLUMNS))
+      ? insert
+          .columns(WORD_COLUMNS.map(([column]) => column))
+          .expression(unnestRows(chunk, WORD_COLUMNS))
       : insert.values(chunk)
     ).execute();
   }

@@ -14,6 +14,7 @@ export type ParsedCommand =
       clear: ClearableField[];
     }
   | { kind: 'find' /** null lists the most recently changed contacts. */; query: string | null }
+  | { kind: 'history'; query: string }
   | { kind: 'invalid'; problems: string[] };
 
 /** Longer queries match nothing a person would look for, and only cost the search. */
@@ -84,12 +85,12 @@ export function parseCommand(raw: string, defaultCountry: CountryCode): ParsedCo
     return { kind: 'help' };
   }
   const verb = sub.key === undefined ? sub.text.toLowerCase() : null;
-  if (verb !== 'update' && verb !== 'find') {
+  if (verb !== 'update' && verb !== 'find' && verb !== 'history') {
     const name = sub.key !== undefined ? `${sub.key}=${sub.text}` : sub.text;
     return {
       kind: 'invalid',
       problems: [
-        `"${name}" is not a /contact command. The commands are /contact update <name, email or id> and /contact find <name, email or id>.`,
+        `"${name}" is not a /contact command. The commands are /contact update <name, email or id>, /contact find <name, email or id> and /contact history <name, email or id>.`,
       ],
     };
   }
@@ -105,13 +106,17 @@ export function parseCommand(raw: string, defaultCountry: CountryCode): ParsedCo
       `The search is ${query.length} characters long; ${MAX_QUERY_LENGTH} is the most. A few words of the name, an email or an id is enough.`,
     );
   }
-  if (verb === 'find') {
+  if (verb === 'find' || verb === 'history') {
     if (pairs.length > 0) {
       problems.push(
-        '/contact find only searches: leave out field=value, or use /contact update to change values.',
+        `/contact ${verb} only ${verb === 'find' ? 'searches' : 'shows what changed'}: leave out field=value, or use /contact update to change values.`,
       );
     }
-    return problems.length > 0 ? { kind: 'invalid', problems } : { kind: 'find', query };
+    if (verb === 'history' && query === null) {
+      problems.push('Say whose history: /contact history followed by a name, an email or an id.');
+    }
+    if (problems.length > 0) return { kind: 'invalid', problems };
+    return verb === 'find' ? { kind: 'find', query } : { kind: 'history', query: query ?? '' };
   }
 
   const prefill: Partial<Record<ContactField, string>> = {};

@@ -176,3 +176,19 @@ function normaliseBaseline(
   const normalised = normaliseField(field, value, defaultCountry);
   return normalised.ok ? normalised.value : value.trim();
 }
+
+/** Whether two values of one field are the same once normalised (a phone in any format). */
+export function sameFieldValue(
+  field: ContactField,
+  a: string | null | undefined,
+  b: string | null | undefined,
+  defaultCountry: CountryCode,
+): boolean {
+  const normal = (value: string | null | undefined) => {
+    const typed = (value ?? '').trim();
+    if (typed === '') return '';
+    const result = normaliseField(field, typed, defaultCountry);
+    return result.ok ? result.value : typed;
+  };
+  return normal(a) === normal(b);
+}

@@ -40,6 +40,8 @@ export interface FormMetadata {
   generation: number;
   /** The form has the contact picker (`/contact update` with nothing after it). */
   picker: boolean;
+  /** How the form was opened, for the history: a command ('form') or a confirmation's Edit. */
+  source: 'form' | 'edit';
 }
 
 const nullableString = z.string().nullable();
@@ -66,6 +68,7 @@ const FormMetadataSchema = z.object({
   b: BaselineSchema.nullable(),
   g: z.number().int().nonnegative().max(1_000_000).default(0),
   p: z.boolean().default(false),
+  s: z.enum(['form', 'edit']).default('form'),
 });
 
 function encodeBaseline(baseline: Baseline) {
@@ -108,19 +111,21 @@ export function encodeFormMetadata(metadata: FormMetadata): string {
     b: metadata.baseline ? encodeBaseline(metadata.baseline) : null,
     g: metadata.generation,
     p: metadata.picker,
+    s: metadata.source,
   });
 }
 
 export function decodeFormMetadata(text: string): FormMetadata | null {
   const parsed = FormMetadataSchema.safeParse(safeJson(text));
   if (!parsed.success) return null;
-  const { c, ch, r, b, g, p } = parsed.data;
+  const { c, ch, r, b, g, p, s } = parsed.data;
   return {
     contactId: c,
     origin: { channelId: ch, responseUrl: r },
     baseline: b ? decodeBaseline(b) : null,
     generation: g,
     picker: p,
+    source: s,
   };
 }
 

@@ -1,15 +1,28 @@
 import type { ViewResponseAction } from '@slack/bolt';
 import type { ModalView } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
+import type { CountryCode } from 'libphonenumber-js/max';
 import type { Book, LearnResult } from '../book/book';
+import type { ChangeRecord, HistoryBook, VersionClaim } from '../book/history';
 import {
   CLEARABLE_FIELDS,
+  CONTACT_FIELDS,
+  type ContactField,
   type ContactPatch,
+  type ContactValues,
+  FIELD_LABELS,
   type InternalContact,
   valuesOf,
 } from '../domain/contact';
 import { changedElsewhere, changedFields } from '../domain/diff';
-import type { ClearableField, FormErrors, FormInput } from '../domain/form';
+import {
+  type ClearableField,
+  type FormErrors,
+  type FormInput,
+  sameFieldValue,
+} from '../domain/form';
+import { mergeStaleForm } from '../domain/merge';
+import { canUndo } from '../domain/undo';
 import { BotFailureError } from '../errors';
 import { withDeadline } from '../inflight';
 import type { Logger } from '../logger';
@@ -24,7 +37,13 @@ import {
   saveFailedMessage,
 } from './messages/notices';
 import type { FormMetadata } from './metadata';
-import { contactFormView, inlineErrors } from './views/contactForm';
+import { slackDate, userMention } from './mrkdwn';
+import {
+  contactFormView,
+  formWithKnownValues,
+  inlineErrors,
+  inputBlockId,
+} from './views/contactForm';
 import { savedView, savingView } from './views/saveViews';
 
 export interface SaveFlowDeps {
@@ -41,6 +60,8 @@ export interface SaveFlowDeps {
   channels: ChannelSharing;
   /** Learns every contact Stuut answers with; its failure never fails the save. */
   book: Book;
+  /** Records each save as a change, and holds the claims that stop silent overwrites. */
+  history: HistoryBook;
 }
 
 /** How long learning a saved contact may hold up the confirmation. */
@@ -59,6 +80,8 @@ export interface SaveRequest {
   patch: ContactPatch;
   form: FormInput;
   metadata: FormMetadata;
+  /** The book's version this save claimed (released if Stuut refuses); null: no claim. */
+  claimedVersion: number | null;
 }
 
 /** Why a save failed: Stuut's answer (or its absence), or the bot's own bug. */
@@ -154,7 +177,8 @@ export async function saveContact(deps: SaveFlowDeps, request: SaveRequest): Pro
       const outcome = early ?? (await pending);
       // The modal first: the person is waiting on it; learning only feeds the confirmation.
       const shownInModal = early ? true : await showInModal(deps, request, outcome);
-      const learned = outcome.ok ? await learn(deps, outcome.contact) : null;
+      const learned = outcome.ok ? await learn(deps, request, outcome.contact) : null;
+      if (!outcome.ok) await releaseClaim(deps, request);
       await afterSave(deps, request, outcome, shownInModal, shared, learned);
       return true;
     })(),
@@ -186,10 +210,28 @@ function acknowledgement(
   return { response_action: 'update', view: formAfterFailure(request, error, true) };
 }
 
-/** Stores what Stuut answered. A book that fails or is slow costs the note, never the save. */
-async function learn(deps: SaveFlowDeps, contact: InternalContact): Promise<LearnResult | null> {
+/**
+ * Stores what Stuut answered and records the change, in one transaction. A book that fails or
+ * is slow costs the history and the note, never the save.
+ */
+async function learn(
+  deps: SaveFlowDeps,
+  request: SaveRequest,
+  contact: InternalContact,
+): Promise<Learned | null> {
   try {
-    const learned = await withDeadline(deps.book.learn(contact, deps.now()), BOOK_LEARN_MAX_MS);
+    const learned = await withDeadline(
+      deps.history.learnChange(contact, deps.now(), {
+        contactId: request.contactId,
+        slackUser: request.person.userId,
+        slackTeam: request.teamId,
+        source: request.metadata.source,
+        // Before as the form knew it; the book fills in what it knew where the form did not.
+        changes: changesOf(request, contact),
+        modifiedAt: contact.modified_at,
+      }),
+      BOOK_LEARN_MAX_MS,
+    );
     if (learned) return learned;
     deps.logger.error(
       { withinMs: BOOK_LEARN_MAX_MS },
@@ -204,14 +246,25 @@ async function learn(deps: SaveFlowDeps, contact: InternalContact): Promise<Lear
   return null;
 }
 
+type Learned = LearnResult & { change: ChangeRecord };
+
+/** Stuut did not take the change: the version this save claimed is free again at once. */
+async function releaseClaim(deps: SaveFlowDeps, request: SaveRequest): Promise<void> {
+  if (request.claimedVersion === null) return;
+  await deps.history.releaseVersion(request.contactId, request.claimedVersion).catch((error) => {
+    deps.logger.error({ err: error }, 'contact book failed to release a save claim');
+  });
+}
+
 /** Before → after: from the form's known values, else from what the book knew until now. */
-function changesOf(request: SaveRequest, contact: InternalContact, learned?: LearnResult | null) {
-  const before = request.metadata.baseline?.values ?? learned?.previous?.values ?? null;
-  return changedFields(request.patch, valuesOf(contact), before);
+function changesOf(request: SaveRequest, contact: InternalContact, learned?: Learned | null) {
+  // The recorded change holds the befores the book knew too.
+  if (learned) return learned.change.changes;
+  return changedFields(request.patch, valuesOf(contact), request.metadata.baseline?.values ?? null);
 }
 
 /** Only values learned from Stuut itself can show a change made elsewhere; imports cannot. */
-function elsewhereOf(request: SaveRequest, contact: InternalContact, learned: LearnResult | null) {
+function elsewhereOf(request: SaveRequest, contact: InternalContact, learned: Learned | null) {
   const previous = learned?.previous;
   if (previous?.knownFrom !== 'stuut') return null;
   const changes = changedElsewhere(request.patch, previous.values, valuesOf(contact));
@@ -259,7 +312,7 @@ async function afterSave(
   outcome: Outcome,
   shownInModal: boolean,
   sharedChannel: Promise<boolean>,
-  learned: LearnResult | null,
+  learned: Learned | null,
 ): Promise<void> {
   const { logger } = deps;
   const { person, contactId, client } = request;
@@ -297,6 +350,8 @@ async function afterSave(
     userId: person.userId,
     seenAt: contact.modified_at ?? deps.now().toISOString(),
     bookVersion: learned?.current.version ?? null,
+    // Undo needs every before value, and the recorded change to claim.
+    undoChangeId: learned && canUndo(learned.change.changes) ? learned.change.id : null,
     changedElsewhere: elsewhereOf(request, contact, learned),
   };
   // In full for the person who saved (the modal, ephemeral messages, their DM); the channel
@@ -351,4 +406,138 @@ function logFailure(logger: Logger, contactId: string, error: SaveError): void {
   }
   const level = error instanceof StuutHttpError && error.status < 500 ? 'info' : 'warn';
   logger[level]({ contactId, error: error.name, detail: error.message }, 'save failed');
+}
+
+/** How long the version claim may take before Save goes ahead without it. */
+export const BOOK_CLAIM_MAX_MS = 1_000;
+
+export type SaveClaim =
+  | { kind: 'go'; claimedVersion: number | null }
+  /** The save stops here: the acknowledgement says why, and what the form shows now. */
+  | { kind: 'stop'; ack: ViewResponseAction };
+
+/**
+ * No silent overwrite: a form opened on the book's version N saves only while the book still
+ * holds N, claimed in the database (compare-and-set), so two saves of one version, on one
+ * instance or several, cannot both go through. A stale form comes back merged, with a notice;
+ * its next Save goes through. The book failing never blocks a save.
+ */
+export async function claimForSave(
+  deps: SaveFlowDeps & { defaultPhoneCountry: CountryCode },
+  request: Pick<SaveRequest, 'contactId' | 'metadata' | 'form'>,
+): Promise<SaveClaim> {
+  const { contactId, metadata, form } = request;
+  const baseline = metadata.baseline;
+  if (!baseline || baseline.version === null || metadata.contactId === null) {
+    return { kind: 'go', claimedVersion: null };
+  }
+  const now = deps.now();
+  const until = new Date(now.getTime() + deps.saveBudgetMs);
+  let claim: VersionClaim | undefined;
+  try {
+    claim = await withDeadline(
+      deps.history.claimVersion(contactId, baseline.version, until, now),
+      BOOK_CLAIM_MAX_MS,
+    );
+    if (claim === undefined)
+      deps.logger.error('contact book too slow to claim a save; saving without');
+  } catch (error) {
+    deps.logger.error({ err: error }, 'contact book failed to claim a save; saving without');
+  }
+  if (!claim) return { kind: 'go', claimedVersion: null };
+  if (claim.kind === 'claimed') return { kind: 'go', claimedVersion: baseline.version };
+  const first = inputBlockId('email', metadata.generation);
+  if (claim.kind === 'busy') {
+    return {
+      kind: 'stop',
+      ack: {
+        response_action: 'errors',
+        errors: {
+          [first]:
+            'Someone else is saving this contact at this very moment. Wait a few seconds and press Save again: your values are kept, and you will see what they changed.',
+        },
+      },
+    };
+  }
+  const stale = await staleForm(deps, contactId, metadata, form, baseline.values, baseline.version);
+  return stale
+    ? { kind: 'stop', ack: { response_action: 'update', view: stale } }
+    : { kind: 'go', claimedVersion: null };
+}
+
+/** The form again on the book's newer values, merged with what this person typed. */
+async function staleForm(
+  deps: SaveFlowDeps & { defaultPhoneCountry: CountryCode },
+  contactId: string,
+  metadata: FormMetadata,
+  form: FormInput,
+  opened: ContactValues,
+  openedVersion: number,
+): Promise<ModalView | null> {
+  let current: Awaited<ReturnType<Book['get']>>;
+  let since: ChangeRecord[];
+  try {
+    [current, since] = await Promise.all([
+      deps.book.get(contactId),
+      deps.history.changesSince(contactId, openedVersion),
+    ]);
+  } catch (error) {
+    deps.logger.error({ err: error }, 'contact book failed while showing a stale form');
+    return null;
+  }
+  if (!current) return null;
+  const same = (field: ContactField, a: string | null, b: string | null) =>
+    sameFieldValue(field, a, b, deps.defaultPhoneCountry);
+  const merged = mergeStaleForm(opened, current.values, form.values, same);
+  const notes: FormErrors = {};
+  for (const { field, theirs } of merged.conflicts) {
+    notes[field] =
+      `This was changed meanwhile to "${theirs ?? '(empty)'}". Your value is kept: replace it if theirs is right.`;
+  }
+  const prefill: Partial<Record<ContactField, string>> = {};
+  const clear: ContactField[] = [];
+  for (const field of CONTACT_FIELDS) {
+    const value = merged.values[field];
+    if (value === null || value.trim() === '') clear.push(field);
+    else prefill[field] = value;
+  }
+  return formWithKnownValues(
+    contactId,
+    {
+      values: current.values,
+      seenAt: current.seenAt.toISOString(),
+      from: current.knownFrom,
+      version: current.version,
+    },
+    {
+      origin: metadata.origin,
+      prefill,
+      clear,
+      // New block ids: Slack would otherwise keep the old typed values and ignore the merge.
+      generation: metadata.generation + 1,
+      picker: metadata.picker,
+      source: metadata.source,
+      noticeMrkdwn: staleNotice(since, merged.taken.length > 0, merged.conflicts.length > 0),
+      notes,
+    },
+  );
+}
+
+function staleNotice(since: readonly ChangeRecord[], taken: boolean, conflicts: boolean): string {
+  const who =
+    since.length > 0
+      ? since
+          .map(
+            (change) =>
+              `${userMention(change.slackUser)} changed ${change.changes.map((c) => FIELD_LABELS[c.field].toLowerCase()).join(', ') || 'nothing'} ${slackDate(change.at.toISOString())}`,
+          )
+          .join('; ')
+      : 'the contact changed in the contact book';
+  const what = [
+    taken ? 'Fields you had not changed now show the new values.' : '',
+    conflicts ? 'Where you both changed a field, yours is kept and theirs is shown under it.' : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+  return `*Not saved: since you opened this form, ${who}.* ${what} Check the form, then press Save again.`;
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { type Book, BookUnavailableError, type ImportRow } from '../../src/book/book';
 import { openBook } from '../../src/book/open';
-import { prefixUpperBound, SEARCH_CANDIDATES } from '../../src/book/wordIndex';
+import { CANDIDATE_ROWS, prefixUpperBound } from '../../src/book/wordIndex';
 import { type BookLocation, withoutPassword } from '../../src/config';
 import type { ContactValues, InternalContact } from '../../src/domain/contact';
 import { clusterCaFile, clusterUrl, freshDatabase } from '../pg/cluster';
@@ -53,17 +53,21 @@ const RAM = stuut('ic_ram', { email: 'ram@example.org', given_name: 'Ram', famil
 interface EngineUnderTest {
   location(): BookLocation;
   reset(): Promise<void>;
+  dispose(): void;
 }
 
-function sqliteEngine(): EngineUnderTest & { dir(): string } {
+function sqliteEngine(): EngineUnderTest {
   let dir = '';
+  const dispose = () => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  };
   return {
-    dir: () => dir,
     location: () => ({ engine: 'sqlite', path: join(dir, 'data', 'book.sqlite') }),
     async reset() {
-      if (dir) rmSync(dir, { recursive: true, force: true });
+      dispose();
       dir = mkdtempSync(join(tmpdir(), 'book-test-'));
     },
+    dispose,
   };
 }
 
@@ -82,6 +86,9 @@ function postgresEngine(): EngineUnderTest {
           if (error.code !== '42P01') throw error; // no tables yet: nothing to empty
         }),
       );
+    },
+    dispose() {
+      // The cluster, and every database on it, goes at the end of the run.
     },
   };
 }
@@ -120,6 +127,8 @@ describe.each(ENGINES)('the book on %s', (name, makeEngine) => {
   afterEach(async () => {
     await Promise.all(opened.splice(0).map((each) => each.close()));
   });
+
+  afterAll(() => engine.dispose());
 
   describe('learn', () => {
     it('stores a new contact at version 1, with no previous entry', async () => {
@@ -231,6 +240,27 @@ describe.each(ENGINES)('the book on %s', (name, makeEngine) => {
       expect(await ids('ann')).toEqual(['ic_1', 'ic_2']);
     });
 
+    it('shows the first names in order among many equal matches, not the first stored', async () => {
+      const names = Array.from(
+        { length: 60 },
+        (_, index) => `Given${String(59 - index).padStart(2, '0')}`,
+      );
+      await book.importRows(
+        names.map((given, index) => ({
+          id: `ic_tie_${index}`,
+          values: values({ email: `t${index}@tie.example`, given_name: given, family_name: 'Tie' }),
+        })),
+        SEEN,
+      );
+      const result = await book.search('tie', 3);
+      expect(result.total).toBe(60);
+      expect(result.matches.map((entry) => entry.values.given_name)).toEqual([
+        'Given00',
+        'Given01',
+        'Given02',
+      ]);
+    });
+
     it('finds by email: the whole address, its local part, its domain', async () => {
       expect(await ids('priya.raman@example.com')).toEqual(['ic_priya']);
       expect(await ids('example.org')).toEqual(['ic_ram']);
@@ -253,6 +283,21 @@ describe.each(ENGINES)('the book on %s', (name, makeEngine) => {
       expect(await ids('𠮷')).toEqual(['ic_yoshida']);
     });
 
+    it('stores and finds contacts with the longest names the form allows', async () => {
+      const long = (character: string) => character.repeat(255);
+      await book.learn(
+        stuut('ic_long', {
+          email: `${'x'.repeat(242)}@example.com`,
+          given_name: long('𠮷'),
+          family_name: long('é'),
+          name: `${long('a').slice(0, 127)} ${long('b').slice(0, 127)}`,
+        }),
+        SEEN,
+      );
+      expect(await ids('𠮷𠮷 eee')).toEqual(['ic_long']);
+      expect(await ids(`bbb ${'x'.repeat(242)}@example.com`)).toEqual(['ic_long']);
+    });
+
     it('follows changed names and forgotten contacts', async () => {
       await book.learn({ ...PRIYA, family_name: 'Iyer', email: 'priya.iyer@example.com' }, LATER);
       expect(await ids('raman')).toEqual([]);
@@ -262,7 +307,7 @@ describe.each(ENGINES)('the book on %s', (name, makeEngine) => {
     });
 
     it('with more matches than it ranks, still counts all and puts exact matches first', async () => {
-      const many: ImportRow[] = Array.from({ length: SEARCH_CANDIDATES + 150 }, (_, index) => ({
+      const many: ImportRow[] = Array.from({ length: CANDIDATE_ROWS + 150 }, (_, index) => ({
         id: `ic_anna_${index}`,
         values: values({
           email: `anna${index}@example.net`,
@@ -279,6 +324,11 @@ describe.each(ENGINES)('the book on %s', (name, makeEngine) => {
       expect(result.total).toBe(many.length);
       expect(result.matches).toHaveLength(5);
       expect(result.matches[0]?.id).toBe('ic_an');
+      // For the picker: the same best matches, without counting them all.
+      const quick = await book.search('an', 5, { countAll: false });
+      expect(quick.matches).toEqual(result.matches);
+      expect(quick.total).toBeLessThan(many.length);
+      expect(quick.total).toBeGreaterThanOrEqual(5);
     });
   });
 
@@ -326,6 +376,10 @@ describe.each(ENGINES)('the book on %s', (name, makeEngine) => {
       expect(priya?.knownFrom).toBe('stuut');
       expect(await book.search('adaline', 10)).toMatchObject({ total: 1 });
       expect(await book.search('ada', 10).then((r) => r.matches[0]?.id)).toBe('ic_a');
+
+      await book.importRows([row('ic_a', { given_name: 'Bea' })], LATER);
+      expect((await book.search('ada', 10)).total).toBe(0);
+      expect((await book.search('bea', 10)).matches.map((entry) => entry.id)).toEqual(['ic_a']);
     });
 
     it('is idempotent, across batches', async () => {

@@ -143,7 +143,12 @@ describe('npm run import', () => {
     const stderr = collector();
     const stdin = Readable.from(['id,email\r', '\nic_a,a@example.com\r', '\nic_b,bad\r\n']);
     const env = { CONTACT_BOOK_PATH: bookPath };
-    const code = await runImport(['-'], { stdin, stdout: stdout.stream, stderr: stderr.stream, env });
+    const code = await runImport(['-'], {
+      stdin,
+      stdout: stdout.stream,
+      stderr: stderr.stream,
+      env,
+    });
     expect(code).toBe(1);
     expect(stderr.text()).toMatch(/^line 3: email: /);
   });
@@ -306,10 +311,13 @@ describe('the built command-line tools', () => {
     });
   }
 
-  it('import and forget run as processes with their exit codes', async () => {
+  beforeAll(() => {
     if (!existsSync(built('import'))) {
       throw new Error('dist/cli/import.js is missing: run `npm run build` first (npm test does).');
     }
+  });
+
+  it('import and forget run as processes with their exit codes', async () => {
     const imported = await spawn(
       'import',
       ['-'],
@@ -321,5 +329,48 @@ describe('the built command-line tools', () => {
     expect(forgotten).toMatchObject({ code: 0, stderr: '' });
     const unknown = await spawn('forget', ['ic_a'], '');
     expect(unknown.code).toBe(1);
+  });
+
+  it('imports into a SQLite book that the bot is writing to at the same time', async () => {
+    const csv = [
+      'id,email,name',
+      ...Array.from({ length: 3000 }, (_, i) => `ic_${i},c${i}@example.com,Bulk ${i}`),
+    ];
+    await withBook(async (book) => {
+      const importing = spawn('import', ['-'], `${csv.join('\n')}\n`);
+      let learned = 0;
+      let done = false;
+      const finish = () => {
+        done = true;
+      };
+      importing.then(finish, finish);
+      // The bot's writes wait for the import's batches (busy timeout), and go on between them.
+      do {
+        await book.learn(
+          {
+            id: 'ic_bot',
+            object: 'internal_contact',
+            created_at: '2024-01-01T00:00:00Z',
+            modified_at: null,
+            email: 'bot@example.com',
+            given_name: null,
+            family_name: null,
+            name: `Learned ${learned}`,
+            phone: null,
+            job_title: null,
+          },
+          new Date(),
+        );
+        learned++;
+        // node:sqlite answers synchronously: let the child's exit be noticed.
+        await new Promise((resolve) => setImmediate(resolve));
+      } while (!done);
+      const imported = await importing;
+      expect(imported.stderr).toBe('');
+      expect(imported.code).toBe(0);
+      expect(imported.stdout).toContain('added      3000');
+      expect((await book.search('bulk', 10)).total).toBe(3000);
+      expect((await book.get('ic_bot'))?.version).toBe(learned);
+    });
   });
 });

@@ -1,12 +1,14 @@
 import type { App } from '@slack/bolt';
 import type { CountryCode } from 'libphonenumber-js/max';
 import type { Book } from '../../book/book';
+import type { HistoryBook } from '../../book/history';
 import type { InflightTracker } from '../../inflight';
 import type { Logger } from '../../logger';
 import type { StuutClient } from '../../stuut/client';
 import type { EditorCheck } from '../authorization';
 import type { ChannelSharing } from '../channels';
 import { ACTION_ID, CALLBACK_ID } from '../ids';
+import { makeHistoryButton } from './actions/history';
 import {
   editFormFromButton,
   makeOpenFormButton,
@@ -14,6 +16,7 @@ import {
   reopenFormFromButton,
 } from './actions/openForm';
 import { makePickContact } from './actions/pickContact';
+import { makeUndoButton } from './actions/undo';
 import { makeContactCommand } from './commands/contact';
 import { makeContactPickerOptions } from './options/contactPicker';
 import { makeContactSubmit } from './views/contactSubmit';
@@ -32,8 +35,14 @@ export interface ListenerDeps {
   editors: EditorCheck;
   /** The contact book: finds contacts, learns every contact Stuut returns. */
   book: Book;
+  /** History, undo claims and save claims (the same database as the book). */
+  history: HistoryBook;
   /** How long a book lookup may take while a person waits, before it counts as unavailable. */
   bookWithinMs: number;
+  /** How long after a change Undo works. */
+  undoMinutes: number;
+  /** How long history is kept. */
+  historyDays: number;
 }
 
 /** Every listener the bot has, in one place: a command, a form, its picker, the buttons. */
@@ -55,5 +64,8 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     ),
   );
   app.action(ACTION_ID.pickContact, tracked(makePickContact(deps)));
+  app.action(ACTION_ID.showHistory, tracked(makeHistoryButton(deps, false)));
+  app.action(ACTION_ID.olderHistory, tracked(makeHistoryButton(deps, true)));
+  app.action(ACTION_ID.undoChange, tracked(makeUndoButton(deps)));
   app.options(ACTION_ID.pickContact, tracked(makeContactPickerOptions(deps)));
 }

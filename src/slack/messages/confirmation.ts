@@ -2,7 +2,7 @@ import type { ActionsBlock, KnownBlock } from '@slack/types';
 import { FIELD_LABELS, type InternalContact, valuesOf } from '../../domain/contact';
 import type { FieldChange } from '../../domain/diff';
 import { ACTION_ID } from '../ids';
-import { type EditButtonValue, encodeEditButton } from '../metadata';
+import { type EditButtonValue, encodeEditButton, encodeUndoButton } from '../metadata';
 import { escapeMrkdwn, slackDate, truncate, userMention } from '../mrkdwn';
 import { changesText, contactDisplayName, contactFieldsSection } from './contactText';
 
@@ -26,6 +26,8 @@ export interface ConfirmationModel {
   shared?: boolean;
   /** The book's version of the contact after this save, for the Edit button's form. */
   bookVersion?: number | null;
+  /** The recorded change an Undo button takes back; null: no Undo (a before was unknown). */
+  undoChangeId?: number | null;
   /** Fields Stuut's answer shows changed outside the bot since it last saw them (and when). */
   changedElsewhere?: { changes: readonly FieldChange[]; since: string } | null;
 }
@@ -63,15 +65,18 @@ export function confirmationMessage(model: ConfirmationModel): SlackMessage {
           },
         ],
       },
-      editButton({
-        contactId: contact.id,
-        baseline: {
-          values: valuesOf(contact),
-          seenAt,
-          from: 'stuut',
-          version: model.bookVersion ?? null,
+      editButton(
+        {
+          contactId: contact.id,
+          baseline: {
+            values: valuesOf(contact),
+            seenAt,
+            from: 'stuut',
+            version: model.bookVersion ?? null,
+          },
         },
-      }),
+        model.undoChangeId,
+      ),
     ],
   };
 }
@@ -133,13 +138,14 @@ function sharedConfirmationMessage(model: ConfirmationModel): SlackMessage {
         ],
       },
       // Only the id: the values would reach anyone in the channel who can read the payload.
-      editButton({ contactId: contact.id, baseline: null }),
+      editButton({ contactId: contact.id, baseline: null }, model.undoChangeId),
     ],
   };
 }
 
 /** The confirmation's Edit button, which opens the form from what its value carries. */
-function editButton(value: EditButtonValue): ActionsBlock {
+/** The confirmation's buttons: Edit, and Undo when the change can be taken back. */
+function editButton(value: EditButtonValue, undoChangeId?: number | null): ActionsBlock {
   return {
     type: 'actions',
     block_id: 'actions',
@@ -150,6 +156,16 @@ function editButton(value: EditButtonValue): ActionsBlock {
         text: { type: 'plain_text', text: 'Edit', emoji: true },
         value: encodeEditButton(value),
       },
+      ...(undoChangeId
+        ? [
+            {
+              type: 'button' as const,
+              action_id: ACTION_ID.undoChange,
+              text: { type: 'plain_text' as const, text: 'Undo', emoji: true },
+              value: encodeUndoButton(undoChangeId),
+            },
+          ]
+        : []),
     ],
   };
 }

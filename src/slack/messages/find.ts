@@ -2,7 +2,7 @@ import type { KnownBlock, SectionBlock } from '@slack/types';
 import type { BookEntry } from '../../book/book';
 import type { ContactField } from '../../domain/contact';
 import { ACTION_ID } from '../ids';
-import { encodeOpenContactButton } from '../metadata';
+import { encodeHistoryButton, encodeOpenContactButton } from '../metadata';
 import { escapeMrkdwn, escapeToFit, slackDate, truncate } from '../mrkdwn';
 import type { SlackMessage } from './confirmation';
 import { contactFieldsSection, shown } from './contactText';
@@ -25,13 +25,23 @@ function entryName(entry: BookEntry): string {
   );
 }
 
-function updateButton(entry: BookEntry, proposals: Proposals) {
-  return {
-    type: 'button' as const,
-    action_id: ACTION_ID.openContact,
-    text: { type: 'plain_text' as const, text: 'Update', emoji: true },
-    value: encodeOpenContactButton({ contactId: entry.id, ...proposals }),
-  };
+/** What a result's button does: open the update form, or show the history. */
+export type ResultAction = 'update' | 'history';
+
+function resultButton(entry: BookEntry, proposals: Proposals, action: ResultAction = 'update') {
+  return action === 'history'
+    ? {
+        type: 'button' as const,
+        action_id: ACTION_ID.showHistory,
+        text: { type: 'plain_text' as const, text: 'History', emoji: true },
+        value: encodeHistoryButton({ contactId: entry.id, beforeId: null }),
+      }
+    : {
+        type: 'button' as const,
+        action_id: ACTION_ID.openContact,
+        text: { type: 'plain_text' as const, text: 'Update', emoji: true },
+        value: encodeOpenContactButton({ contactId: entry.id, ...proposals }),
+      };
 }
 
 function provenance(entry: BookEntry): string {
@@ -41,7 +51,12 @@ function provenance(entry: BookEntry): string {
 }
 
 /** One result line: name, email and job title, with its Update button. */
-function resultRow(entry: BookEntry, index: number, proposals: Proposals): SectionBlock {
+function resultRow(
+  entry: BookEntry,
+  index: number,
+  proposals: Proposals,
+  action: ResultAction,
+): SectionBlock {
   const title = entry.values.job_title ? ` · ${shown(entry.values.job_title)}` : '';
   return {
     type: 'section',
@@ -50,7 +65,7 @@ function resultRow(entry: BookEntry, index: number, proposals: Proposals): Secti
       type: 'mrkdwn',
       text: `*${escapeToFit(entryName(entry), 200)}*\n${shown(entry.values.email)}${title}`,
     },
-    accessory: updateButton(entry, proposals),
+    accessory: resultButton(entry, proposals, action),
   };
 }
 
@@ -76,13 +91,16 @@ export function severalMatchesMessage(
   matches: readonly BookEntry[],
   total: number,
   proposals: Proposals = NO_PROPOSALS,
+  action: ResultAction = 'update',
 ): SlackMessage {
   const heading = `${total} contacts in the book match *${escapeToFit(query, 200)}*. Which one?`;
   return {
-    text: `${total} contacts match ${escapeToFit(query, 200)}. Pick one to update.`,
+    text: `${total} contacts match ${escapeToFit(query, 200)}. Pick one.`,
     blocks: [
       { type: 'section', block_id: 'heading', text: { type: 'mrkdwn', text: heading } },
-      ...matches.slice(0, LIST_LIMIT).map((entry, index) => resultRow(entry, index, proposals)),
+      ...matches
+        .slice(0, LIST_LIMIT)
+        .map((entry, index) => resultRow(entry, index, proposals, action)),
       ...moreLine(Math.min(matches.length, LIST_LIMIT), total),
     ],
   };
@@ -112,7 +130,7 @@ export function findResultsMessage(
         type: 'section',
         block_id: `name_${index}`,
         text: { type: 'mrkdwn', text: `*${escapeToFit(entryName(entry), 200)}*` },
-        accessory: updateButton(entry, NO_PROPOSALS),
+        accessory: resultButton(entry, NO_PROPOSALS),
       },
       contactFieldsSection(entry.values, `values_${index}`),
       {

@@ -18,7 +18,7 @@ import { MAX_TEXT_LENGTH } from '../../domain/form';
 import { phoneForPeople } from '../../domain/phone';
 import { ACTION_ID, CALLBACK_ID, INPUT_BLOCK_ID, noteBlockId, PICKER_BLOCK_ID } from '../ids';
 import { type Baseline, encodeFormMetadata, type Origin, PRIVATE_METADATA_MAX } from '../metadata';
-import { escapeMrkdwn, escapeToFit, slackDate, truncate } from '../mrkdwn';
+import { escapeMrkdwn, escapeToFit, fitMrkdwn, slackDate, truncate } from '../mrkdwn';
 
 export interface ContactFormModel {
   /** The id shown read-only; null makes the form ask for it. */
@@ -33,6 +33,8 @@ export interface ContactFormModel {
   origin: Origin;
   /** A message at the top, after a save that did not work. */
   notice?: string;
+  /** Like `notice`, but already mrkdwn built from escaped parts (mentions and dates work). */
+  noticeMrkdwn?: string;
   /** Messages under inputs, for errors that arrive after the acknowledgement. */
   notes?: FormErrors;
   /** How the contact was found ("Found by name: …"), shown at the top. */
@@ -41,6 +43,8 @@ export interface ContactFormModel {
   picker?: boolean;
   /** Generation of the input block ids (see FormMetadata.generation); default 0. */
   generation?: number;
+  /** How the form was opened, for the history; default 'form'. */
+  source?: 'form' | 'edit';
 }
 
 /** The block id of an input in a form of this generation. */
@@ -154,6 +158,13 @@ export function contactFormView(model: ContactFormModel): ModalView {
       text: { type: 'mrkdwn', text: `:x: *${escapeToFit(model.notice, 2900)}*` },
     });
   }
+  if (model.noticeMrkdwn) {
+    blocks.push({
+      type: 'section',
+      block_id: 'notice',
+      text: { type: 'mrkdwn', text: fitMrkdwn(`:warning: ${model.noticeMrkdwn}`, 3000) },
+    });
+  }
 
   if (model.picker) {
     blocks.push(contactPickerInput(model.contactId, model.baseline));
@@ -217,6 +228,7 @@ export function contactFormView(model: ContactFormModel): ModalView {
       baseline: model.baseline,
       generation: model.generation ?? 0,
       picker: model.picker === true,
+      source: model.source ?? 'form',
     }),
     blocks,
   };
@@ -358,6 +370,11 @@ export interface KnownFormOptions {
   found?: string;
   picker?: boolean;
   generation?: number;
+  source?: 'form' | 'edit';
+  /** A message at the top (a stale form: who changed what meanwhile), as safe mrkdwn. */
+  noticeMrkdwn?: string;
+  /** Messages under inputs. */
+  notes?: FormErrors;
 }
 
 /**
@@ -387,6 +404,9 @@ export function formWithKnownValues(
     ...(options.found ? { found: options.found } : {}),
     ...(options.picker ? { picker: true } : {}),
     ...(options.generation ? { generation: options.generation } : {}),
+    ...(options.source ? { source: options.source } : {}),
+    ...(options.noticeMrkdwn ? { noticeMrkdwn: options.noticeMrkdwn } : {}),
+    ...(options.notes ? { notes: options.notes } : {}),
   });
   if ((view.private_metadata?.length ?? 0) <= PRIVATE_METADATA_MAX) return view;
   // Known values travel in private_metadata (3000 characters). Values too long for it open

@@ -36,7 +36,7 @@ export function editFormFromButton(value: string, origin: Origin): ModalView | n
   const decoded = decodeEditButton(value);
   if (!decoded) return null;
   return decoded.baseline
-    ? formWithKnownValues(decoded.contactId, decoded.baseline, { origin })
+    ? formWithKnownValues(decoded.contactId, decoded.baseline, { origin, source: 'edit' })
     : formForUnknownId(decoded.contactId, { origin });
 }
 

@@ -1,9 +1,11 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import type { ModalView } from '@slack/types';
-import type { Book } from '../../../book/book';
+import type { Book, BookEntry } from '../../../book/book';
 import { type FindOutcome, findContact } from '../../../book/find';
+import type { HistoryBook } from '../../../book/history';
 import type { Config } from '../../../config';
 import { decodeSlackText, parseCommand } from '../../../domain/command';
+import { withDeadline } from '../../../inflight';
 import type { Logger } from '../../../logger';
 import { type EditorCheck, editorDeniedMessage } from '../../authorization';
 import { slackErrorCode } from '../../delivery';
@@ -16,6 +18,7 @@ import {
   type Proposals,
   severalMatchesMessage,
 } from '../../messages/find';
+import { HISTORY_PAGE, historyMessage } from '../../messages/history';
 import { commandProblemMessage, formUnavailableMessage, helpMessage } from '../../messages/notices';
 import type { Origin } from '../../metadata';
 import { contactFormView, formForBookEntry, formForUnknownId } from '../../views/contactForm';
@@ -25,6 +28,7 @@ export interface ContactCommandDeps {
   logger: Logger;
   editors: EditorCheck;
   book: Book;
+  history: HistoryBook;
   /** How long a book lookup may take before finding counts as unavailable. */
   bookWithinMs: number;
 }
@@ -62,7 +66,14 @@ export function makeContactCommand(deps: ContactCommandDeps) {
       editors.check({ userId: command.user_id, teamId: command.team_id }),
       parsed.kind === 'find'
         ? listContacts(deps, parsed.query)
-        : updateReply(deps, parsed.query, { prefill: parsed.prefill, clear: parsed.clear }, origin),
+        : parsed.kind === 'history'
+          ? historyReply(deps, parsed.query)
+          : updateReply(
+              deps,
+              parsed.query,
+              { prefill: parsed.prefill, clear: parsed.clear },
+              origin,
+            ),
     ]);
     if (!decision.allowed) {
       await ack({ response_type: 'ephemeral', ...editorDeniedMessage(decision, editors.editors) });
@@ -159,6 +170,56 @@ async function updateReply(
           }
         : { kind: 'message', message: bookUnavailableMessage(query) };
   }
+}
+
+/** `/contact history <query>`: found as update finds; one contact's latest changes. */
+async function historyReply(deps: ContactCommandDeps, query: string): Promise<Reply> {
+  const found = await find(deps, query);
+  switch (found.kind) {
+    case 'one':
+      return { kind: 'message', message: await historyPage(deps, found.entry, null) };
+    case 'several':
+      return {
+        kind: 'message',
+        message: severalMatchesMessage(query, found.matches, found.total, undefined, 'history'),
+      };
+    case 'none':
+      return { kind: 'message', message: noMatchMessage(query, false) };
+    case 'unavailable':
+      return { kind: 'message', message: bookUnavailableMessage(query) };
+  }
+}
+
+/** One page of a contact's history; the book failing says so instead. */
+export async function historyPage(
+  deps: { history: HistoryBook; logger: Logger; bookWithinMs: number },
+  entry: BookEntry,
+  beforeId: number | null,
+): Promise<SlackMessage> {
+  try {
+    const page = await withDeadline(
+      deps.history.history(entry.id, { beforeId, limit: HISTORY_PAGE }),
+      deps.bookWithinMs,
+    );
+    if (!page) throw new Error(`no answer within ${deps.bookWithinMs} ms`);
+    return historyMessage({
+      contactId: entry.id,
+      name: displayName(entry),
+      changes: page.changes,
+      hasOlder: page.hasOlder,
+      older: beforeId !== null,
+    });
+  } catch (error) {
+    deps.logger.error({ err: error }, 'contact book failed: history is off for this request');
+    return bookUnavailableMessage(null);
+  }
+}
+
+function displayName(entry: BookEntry): string {
+  const { values } = entry;
+  return (
+    values.name || [values.given_name, values.family_name].filter(Boolean).join(' ') || values.email
+  );
 }
 
 function find(deps: ContactCommandDeps, query: string): Promise<FindOutcome> {

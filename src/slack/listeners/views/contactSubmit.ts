@@ -4,7 +4,7 @@ import { validateForm } from '../../../domain/form';
 import type { EditorCheck } from '../../authorization';
 import { INPUT_BLOCK_ID, PICKER_BLOCK_ID } from '../../ids';
 import { decodeFormMetadata } from '../../metadata';
-import { type SaveFlowDeps, saveContact } from '../../saveFlow';
+import { claimForSave, type SaveFlowDeps, saveContact } from '../../saveFlow';
 import {
   inlineErrors,
   inputBlockId,
@@ -79,7 +79,12 @@ export function makeContactSubmit(deps: ContactSubmitDeps) {
       });
       return;
     }
-    // The check's time comes out of the acknowledgement's budget: Slack's 3 s are for both.
+    const claim = await claimForSave(deps, { contactId: result.contactId, metadata, form });
+    if (claim.kind === 'stop') {
+      await ack(claim.ack);
+      return;
+    }
+    // The checks' time comes out of the acknowledgement's budget: Slack's 3 s are for all.
     const ackWithinMs = Math.max(0, deps.ackWithinMs - (Date.now() - checkStarted));
     await saveContact(
       { ...deps, ackWithinMs },
@@ -93,6 +98,7 @@ export function makeContactSubmit(deps: ContactSubmitDeps) {
         patch: result.patch,
         form,
         metadata,
+        claimedVersion: claim.claimedVersion,
       },
     );
   };

@@ -1,0 +1,269 @@
+import type {
+  AllMiddlewareArgs,
+  BlockAction,
+  ButtonAction,
+  RespondFn,
+  SlackActionMiddlewareArgs,
+} from '@slack/bolt';
+import type { KnownBlock } from '@slack/types';
+import type { WebClient } from '@slack/web-api';
+import type { Book, BookEntry } from '../../../book/book';
+import type { ChangeRecord, HistoryBook } from '../../../book/history';
+import { type InternalContact, valuesOf } from '../../../domain/contact';
+import { undoPatch, undoRefusal } from '../../../domain/undo';
+import { BotFailureError } from '../../../errors';
+import { withDeadline } from '../../../inflight';
+import type { Logger } from '../../../logger';
+import type { StuutClient } from '../../../stuut/client';
+import {
+  InvalidContactIdError,
+  StuutCircuitOpenError,
+  StuutError,
+  StuutHttpError,
+} from '../../../stuut/errors';
+import { type EditorCheck, editorDeniedMessage } from '../../authorization';
+import type { ChannelSharing } from '../../channels';
+import { type Person, slackErrorCode, tellPerson } from '../../delivery';
+import type { SlackMessage } from '../../messages/confirmation';
+import { bookUnavailableMessage } from '../../messages/find';
+import { staleButtonMessage } from '../../messages/notices';
+import {
+  markUndone,
+  undoConfirmationMessage,
+  undoFailedMessage,
+  undoRefusedMessage,
+} from '../../messages/undo';
+import { decodeUndoButton } from '../../metadata';
+
+type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
+
+export interface UndoDeps {
+  stuut: StuutClient;
+  book: Book;
+  history: HistoryBook;
+  logger: Logger;
+  editors: EditorCheck;
+  channels: ChannelSharing;
+  contactUpdatesChannel: string | null;
+  undoMinutes: number;
+  historyDays: number;
+  saveBudgetMs: number;
+  bookWithinMs: number;
+  now: () => Date;
+}
+
+/**
+ * Undo on a confirmation: exactly once, whoever clicks and on whichever instance. The claim is
+ * a lease in the book (a conditional write) as long as the save budget; a definite refusal
+ * from Stuut releases it at once, an ambiguous failure lets it lapse.
+ */
+export function makeUndoButton(deps: UndoDeps) {
+  return async ({ ack, body, action, client, respond }: ButtonArgs) => {
+    await ack();
+    const origin = { channelId: body.channel?.id ?? null, responseUrl: body.response_url ?? null };
+    const person: Person = { userId: body.user.id, origin };
+    const tell = (message: SlackMessage) => tellPerson(client, deps.logger, person, message);
+    const done = await withDeadline(
+      undo(deps, { body, action, client, respond, person, tell }),
+      deps.saveBudgetMs,
+    );
+    if (done === undefined) deps.logger.warn('undo abandoned at the end of its budget');
+  };
+}
+
+interface UndoRequest {
+  body: BlockAction<ButtonAction>;
+  action: ButtonAction;
+  client: WebClient;
+  respond: RespondFn;
+  person: Person;
+  tell: (message: SlackMessage) => Promise<unknown>;
+}
+
+async function undo(deps: UndoDeps, request: UndoRequest): Promise<void> {
+  const { body, action, person, tell } = request;
+  const decision = await deps.editors.check({ userId: body.user.id, teamId: body.user.team_id });
+  if (!decision.allowed) {
+    await tell(editorDeniedMessage(decision, deps.editors.editors));
+    return;
+  }
+  const changeId = decodeUndoButton(action.value ?? '');
+  if (changeId === null) {
+    await tell(staleButtonMessage());
+    return;
+  }
+
+  let change: ChangeRecord | null;
+  let current: BookEntry | null;
+  try {
+    change = await deps.history.getChange(changeId);
+    current = change ? await deps.book.get(change.contactId) : null;
+  } catch (error) {
+    deps.logger.error({ err: error }, 'contact book failed: undo is off for this request');
+    await tell(bookUnavailableMessage(null));
+    return;
+  }
+  if (!change) {
+    await tell(
+      undoRefusedMessage({
+        refusal: { kind: 'missing', historyDays: deps.historyDays },
+        contactId: '',
+      }),
+    );
+    return;
+  }
+  const now = deps.now();
+  const refusal = undoRefusal(change, current?.values ?? null, now, deps.undoMinutes);
+  if (refusal) {
+    const since =
+      refusal.kind === 'changed_since'
+        ? await deps.history.changesSince(change.contactId, change.versionAfter).catch(() => [])
+        : [];
+    await tell(undoRefusedMessage({ refusal, contactId: change.contactId, since }));
+    return;
+  }
+
+  // The lease outlasts the whole undo, so that a second click cannot start another meanwhile.
+  const claim = await deps.history
+    .claimUndo(change.id, new Date(now.getTime() + deps.saveBudgetMs), now)
+    .catch((error: unknown) => {
+      deps.logger.error({ err: error }, 'contact book failed to claim an undo');
+      return null;
+    });
+  if (!claim) {
+    await tell(bookUnavailableMessage(null));
+    return;
+  }
+  if (claim.kind !== 'claimed') {
+    const shown = claim.kind === 'undone' ? { kind: 'undone' as const } : { kind: 'busy' as const };
+    if (claim.kind === 'missing') {
+      await tell(
+        undoRefusedMessage({
+          refusal: { kind: 'missing', historyDays: deps.historyDays },
+          contactId: change.contactId,
+        }),
+      );
+      return;
+    }
+    await tell(undoRefusedMessage({ refusal: shown, contactId: change.contactId }));
+    return;
+  }
+
+  let contact: InternalContact;
+  try {
+    contact = await deps.stuut.updateInternalContact(change.contactId, undoPatch(change.changes));
+  } catch (error) {
+    await undoFailed(deps, change, error, tell);
+    return;
+  }
+
+  const reverted = change.changes.map((c) => ({
+    field: c.field,
+    before: c.after,
+    after: valuesOf(contact)[c.field],
+  }));
+  deps.logger.info(
+    {
+      audit: 'contact_undone',
+      contactId: change.contactId,
+      undoes: change.id,
+      fields: reverted.map((c) => c.field),
+      slackUser: person.userId,
+      slackTeam: body.team?.id ?? body.user.team_id ?? null,
+    },
+    'internal contact change undone',
+  );
+  try {
+    await deps.history.learnChange(contact, deps.now(), {
+      contactId: change.contactId,
+      slackUser: person.userId,
+      slackTeam: body.team?.id ?? body.user.team_id ?? null,
+      source: 'undo',
+      changes: reverted,
+      modifiedAt: contact.modified_at,
+      undoes: change.id,
+    });
+  } catch (error) {
+    // Stuut has the old values again; only the record is missing. The lease lapses by itself.
+    deps.logger.error({ err: error }, 'contact book failed to record an undo; Stuut has it');
+  }
+  await announce(deps, request, change, contact, reverted);
+}
+
+async function undoFailed(
+  deps: UndoDeps,
+  change: ChangeRecord,
+  error: unknown,
+  tell: (message: SlackMessage) => Promise<unknown>,
+): Promise<void> {
+  // Only an answer, or a refusal before any request, says for sure that nothing happened.
+  const definite =
+    error instanceof StuutHttpError ||
+    error instanceof InvalidContactIdError ||
+    (error instanceof StuutCircuitOpenError && error.attempts === 0);
+  if (definite) {
+    await deps.history.releaseUndo(change.id).catch((releaseError: unknown) => {
+      deps.logger.error({ err: releaseError }, 'contact book failed to release an undo claim');
+    });
+  }
+  if (!(error instanceof StuutError))
+    deps.logger.error({ err: error }, 'undo failed: a bug in the bot');
+  else deps.logger.warn({ contactId: change.contactId, error: error.name }, 'undo failed');
+  const reason =
+    error instanceof StuutError ? error.userMessage : new BotFailureError(error).userMessage;
+  await tell(undoFailedMessage(reason, definite));
+}
+
+/** The undo's own confirmation, and the original one marked "Undone by …". */
+async function announce(
+  deps: UndoDeps,
+  request: UndoRequest,
+  change: ChangeRecord,
+  contact: InternalContact,
+  reverted: ChangeRecord['changes'],
+): Promise<void> {
+  const { body, client, respond, person } = request;
+  const name =
+    contact.name ||
+    [contact.given_name, contact.family_name].filter(Boolean).join(' ') ||
+    contact.email;
+  const target = deps.contactUpdatesChannel ?? body.channel?.id ?? null;
+  const model = {
+    undoerId: person.userId,
+    originalUserId: change.slackUser,
+    name,
+    changes: reverted,
+  };
+  if (target) {
+    const shared = await deps.channels.isShared(client, target, 5_000);
+    try {
+      await client.chat.postMessage({
+        channel: target,
+        ...undoConfirmationMessage({ ...model, shared }),
+      });
+    } catch (error) {
+      deps.logger.warn({ slackError: slackErrorCode(error) }, 'undo confirmation post failed');
+      await request.tell(undoConfirmationMessage({ ...model, shared }));
+    }
+  } else {
+    await request.tell(undoConfirmationMessage({ ...model, shared: false }));
+  }
+
+  const original = body.message;
+  if (!original) return;
+  const blocks = markUndone((original.blocks ?? []) as KnownBlock[], person.userId, deps.now());
+  const text =
+    typeof original.text === 'string' ? original.text : 'A contact update, since undone.';
+  try {
+    if (body.container?.is_ephemeral || !body.channel?.id) {
+      // A confirmation that reached the person through the response_url fallback: replaced
+      // through it (Slack allows a few posts to one response_url).
+      await respond({ replace_original: true, text, blocks });
+    } else {
+      await client.chat.update({ channel: body.channel.id, ts: original.ts, text, blocks });
+    }
+  } catch (error) {
+    // The undo's own confirmation says what it undid; the original just keeps its button.
+    deps.logger.info({ slackError: slackErrorCode(error) }, 'marking the original undone failed');
+  }
+}
