@@ -47,7 +47,11 @@ export function makeContactPickerOptions(deps: {
     let matches: BookEntry[] = [];
     if (typed.trim() !== '') {
       try {
-        const found = await withDeadline(deps.book.search(typed, MAX_OPTIONS), deps.bookWithinMs);
+        // The picker shows no total, so the search skips counting every match.
+        const found = await withDeadline(
+          deps.book.search(typed, MAX_OPTIONS, { countAll: false }),
+          deps.bookWithinMs,
+        );
         if (found) matches = found.matches;
         else
           deps.logger.error(
