@@ -13,7 +13,7 @@ export function helpMessage(): SlackMessage {
     '`/contact update priya job_title="VP, Customer Success" phone=+14155550100` opens it with those new values filled in; `field=` with nothing after it proposes clearing the field.',
     '`/contact update` on its own opens the form with a search box: type part of a name or an email.',
     '`/contact find &lt;name, email or id&gt;` lists matching contacts with their values; `/contact find` alone lists the most recently changed.',
-    '`/contact history &lt;name, email or id&gt;` shows who changed the contact, when, and from what. A confirmation\'s *Undo* button takes its change back for a while after it was made.',
+    "`/contact history &lt;name, email or id&gt;` shows who changed the contact, when, and from what. A confirmation's *Undo* button takes its change back for a while after it was made.",
     `Fields: ${CONTACT_FIELDS.map((f) => `\`${f}\``).join(', ')}.`,
     "*What does the bot know?* Stuut's API cannot list or search contacts, so the bot keeps a contact book of every contact it has saved, and of those imported into it. A contact nobody has saved here yet is found only by its Stuut id: find the id on the internal contact in the Stuut app, or ask whoever administers your Stuut account.",
   ].join('\n');
