@@ -78,3 +78,11 @@ export function isValidContactId(id: string): boolean {
 
 export const CONTACT_ID_RULE =
   'A contact id is 1–128 letters, digits, "_" or "-", starting with a letter or digit.';
+
+/** The name people know a contact by, falling back to the email every contact has. */
+export function displayName(
+  values: Pick<ContactValues, 'email' | 'name' | 'given_name' | 'family_name'>,
+): string {
+  const parts = [values.given_name, values.family_name].filter(Boolean).join(' ');
+  return values.name || parts || values.email;
+}

@@ -1,4 +1,4 @@
-import type { ContactValues } from './contact';
+import { type ContactValues, displayName } from './contact';
 
 /**
  * Finding contacts by name or email, the pure part: how text becomes search words and how a
@@ -97,8 +97,7 @@ export function rankContact(
 
 /** The name a contact is sorted by among equal scores: as people see it, folded. */
 export function sortName(values: ContactValues): string {
-  const parts = [values.given_name, values.family_name].filter(Boolean).join(' ');
-  return foldText(values.name || parts || values.email);
+  return foldText(displayName(values));
 }
 
 export interface Ranked<T> {

@@ -7,6 +7,7 @@ import {
   type ContactField,
   type ContactPatch,
   type ContactValues,
+  displayName as contactDisplayName,
   type InternalContact,
   isValidContactId,
   valuesOf,
@@ -24,7 +25,6 @@ import {
 } from '../../src/sandbox/slack';
 import { makeContactCommand } from '../../src/slack/listeners/commands/contact';
 import { confirmationMessage, type SlackMessage } from '../../src/slack/messages/confirmation';
-import { contactDisplayName } from '../../src/slack/messages/contactText';
 import {
   bookUnavailableMessage,
   findResultsMessage,
@@ -40,6 +40,7 @@ import {
 import { escapeMrkdwn, escapeToFit, fitMrkdwn, truncate } from '../../src/slack/mrkdwn';
 import { contactFormView, formForBookEntry } from '../../src/slack/views/contactForm';
 import { savedView } from '../../src/slack/views/saveViews';
+import { bookDouble } from '../fixtures';
 import {
   conciseReport,
   DANGEROUS_FRAGMENTS,
@@ -554,30 +555,25 @@ describe('mrkdwn from arbitrary field values and command text', () => {
   type BookMode = 'one' | 'several' | 'none' | 'fail';
 
   function fakeBook(mode: BookMode, found: BookEntry[]): Book {
-    const fail = async (): Promise<never> => {
+    const fail = () => async (): Promise<never> => {
       throw new Error('the book is down');
     };
-    if (mode === 'fail') {
-      return new Proxy({} as Book, { get: (_t, key) => (key === 'engine' ? 'sqlite' : fail) });
-    }
+    if (mode === 'fail') return bookDouble({}, { otherwise: fail });
     const first = found[0] ?? null;
-    return {
-      engine: 'sqlite',
-      get: async () => (mode === 'one' ? first : null),
-      findByEmail: async () => (mode === 'one' ? first : null),
-      search: async (_query: string, limit: number) =>
-        mode === 'none'
-          ? { matches: [], total: 0 }
-          : mode === 'one'
-            ? { matches: found.slice(0, 1), total: 1 }
-            : { matches: found.slice(0, limit), total: found.length + 7 },
-      recent: async (limit: number) => (mode === 'none' ? [] : found.slice(0, limit)),
-      learn: fail,
-      importRows: fail,
-      forget: fail,
-      ping: fail,
-      close: fail,
-    } as Book;
+    return bookDouble(
+      {
+        get: async () => (mode === 'one' ? first : null),
+        findByEmail: async () => (mode === 'one' ? first : null),
+        search: async (_query: string, limit: number) =>
+          mode === 'none'
+            ? { matches: [], total: 0 }
+            : mode === 'one'
+              ? { matches: found.slice(0, 1), total: 1 }
+              : { matches: found.slice(0, limit), total: found.length + 7 },
+        recent: async (limit: number) => (mode === 'none' ? [] : found.slice(0, limit)),
+      },
+      { otherwise: fail },
+    );
   }
 
   test('answers to update and find: the lists, no match, book unavailable, and the form', async () => {
@@ -587,6 +583,7 @@ describe('mrkdwn from arbitrary field values and command text', () => {
         logger: createLogger('silent'),
         editors: { check: async () => ({ allowed: true }), editors: null },
         book,
+        history: book,
         bookWithinMs: 1_000,
       });
     const seen = { forms: 0, messages: 0, foundLines: 0 };

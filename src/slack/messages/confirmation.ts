@@ -1,10 +1,10 @@
 import type { ActionsBlock, KnownBlock } from '@slack/types';
-import { FIELD_LABELS, type InternalContact, valuesOf } from '../../domain/contact';
+import { displayName, FIELD_LABELS, type InternalContact, valuesOf } from '../../domain/contact';
 import type { FieldChange } from '../../domain/diff';
 import { ACTION_ID } from '../ids';
 import { type EditButtonValue, encodeEditButton, encodeUndoButton } from '../metadata';
 import { escapeMrkdwn, slackDate, truncate, userMention } from '../mrkdwn';
-import { changesText, contactDisplayName, contactFieldsSection } from './contactText';
+import { changesText, contactFieldsSection } from './contactText';
 
 export interface SlackMessage {
   /** The fallback for notifications and screen readers; always present. */
@@ -36,7 +36,7 @@ export interface ConfirmationModel {
 export function confirmationMessage(model: ConfirmationModel): SlackMessage {
   if (model.shared) return sharedConfirmationMessage(model);
   const { contact, changes, userId, seenAt } = model;
-  const name = escapeMrkdwn(truncate(contactDisplayName(contact), 200));
+  const name = escapeMrkdwn(truncate(displayName(contact), 200));
   const changedList = changes.map((change) => FIELD_LABELS[change.field].toLowerCase()).join(', ');
   return {
     text: `${userMention(userId)} updated ${name} in Stuut: ${changedList}.`,

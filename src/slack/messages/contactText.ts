@@ -9,12 +9,6 @@ import type { FieldChange } from '../../domain/diff';
 import { phoneForPeople } from '../../domain/phone';
 import { escapeMrkdwn, truncate } from '../mrkdwn';
 
-/** The name people know a contact by, falling back to the email every contact has. */
-export function contactDisplayName(contact: InternalContact): string {
-  const parts = [contact.given_name, contact.family_name].filter(Boolean).join(' ');
-  return contact.name || parts || contact.email;
-}
-
 /** A value as people read it (phones in international format), escaped for mrkdwn. */
 export function shown(value: string | null | undefined, field?: ContactField): string {
   if (value === null || value === undefined || value === '') return '_empty_';

@@ -1,6 +1,6 @@
 import type { KnownBlock, SectionBlock } from '@slack/types';
 import type { BookEntry } from '../../book/book';
-import type { ContactField } from '../../domain/contact';
+import { type ContactField, displayName } from '../../domain/contact';
 import { ACTION_ID } from '../ids';
 import { encodeHistoryButton, encodeOpenContactButton } from '../metadata';
 import { escapeMrkdwn, escapeToFit, slackDate, truncate } from '../mrkdwn';
@@ -19,10 +19,7 @@ const NO_PROPOSALS: Proposals = { prefill: {}, clear: [] };
 export const LIST_LIMIT = 10;
 
 function entryName(entry: BookEntry): string {
-  const { values } = entry;
-  return (
-    values.name || [values.given_name, values.family_name].filter(Boolean).join(' ') || values.email
-  );
+  return displayName(entry.values);
 }
 
 /** What a result's button does: open the update form, or show the history. */

@@ -1,8 +1,8 @@
 import type { KnownBlock, ModalView } from '@slack/types';
-import type { InternalContact } from '../../domain/contact';
+import { displayName, type InternalContact } from '../../domain/contact';
 import type { FieldChange } from '../../domain/diff';
 import { CALLBACK_ID } from '../ids';
-import { changesText, contactDisplayName, contactFieldsSection } from '../messages/contactText';
+import { changesText, contactFieldsSection } from '../messages/contactText';
 import { channelMention, escapeMrkdwn, truncate } from '../mrkdwn';
 
 function plain(text: string) {
@@ -46,7 +46,7 @@ export function savedView(model: SavedViewModel): ModalView {
         type: 'mrkdwn',
         // Escaping can make the change list outgrow a text object's 3000 characters.
         text: truncate(
-          `:white_check_mark: *Saved ${escapeMrkdwn(contactDisplayName(model.contact))}*\n${changesText(model.changes)}`,
+          `:white_check_mark: *Saved ${escapeMrkdwn(displayName(model.contact))}*\n${changesText(model.changes)}`,
           3000,
         ),
       },

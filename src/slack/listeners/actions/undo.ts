@@ -9,7 +9,7 @@ import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { Book, BookEntry } from '../../../book/book';
 import type { ChangeRecord, HistoryBook } from '../../../book/history';
-import { type InternalContact, valuesOf } from '../../../domain/contact';
+import { displayName, type InternalContact, valuesOf } from '../../../domain/contact';
 import { undoPatch, undoRefusal } from '../../../domain/undo';
 import { BotFailureError } from '../../../errors';
 import { withDeadline } from '../../../inflight';
@@ -223,10 +223,7 @@ async function announce(
   reverted: ChangeRecord['changes'],
 ): Promise<void> {
   const { body, client, respond, person } = request;
-  const name =
-    contact.name ||
-    [contact.given_name, contact.family_name].filter(Boolean).join(' ') ||
-    contact.email;
+  const name = displayName(contact);
   const target = deps.contactUpdatesChannel ?? body.channel?.id ?? null;
   const model = {
     undoerId: person.userId,

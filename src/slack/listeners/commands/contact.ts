@@ -5,6 +5,7 @@ import { type FindOutcome, findContact } from '../../../book/find';
 import type { HistoryBook } from '../../../book/history';
 import type { Config } from '../../../config';
 import { decodeSlackText, parseCommand } from '../../../domain/command';
+import { displayName } from '../../../domain/contact';
 import { withDeadline } from '../../../inflight';
 import type { Logger } from '../../../logger';
 import { type EditorCheck, editorDeniedMessage } from '../../authorization';
@@ -204,7 +205,7 @@ export async function historyPage(
     if (!page) throw new Error(`no answer within ${deps.bookWithinMs} ms`);
     return historyMessage({
       contactId: entry.id,
-      name: displayName(entry),
+      name: displayName(entry.values),
       changes: page.changes,
       hasOlder: page.hasOlder,
       older: beforeId !== null,
@@ -213,13 +214,6 @@ export async function historyPage(
     deps.logger.error({ err: error }, 'contact book failed: history is off for this request');
     return bookUnavailableMessage(null);
   }
-}
-
-function displayName(entry: BookEntry): string {
-  const { values } = entry;
-  return (
-    values.name || [values.given_name, values.family_name].filter(Boolean).join(' ') || values.email
-  );
 }
 
 function find(deps: ContactCommandDeps, query: string): Promise<FindOutcome> {
