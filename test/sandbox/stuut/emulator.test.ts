@@ -422,21 +422,23 @@ describe('faults', () => {
   });
 
   it('stalls the body after sending the headers at once', async () => {
-    em.failNext({ kind: 'stall-body', ms: 300 });
+    em.failNext({ kind: 'stall-body', ms: 2_000 });
     const t0 = Date.now();
-    const res = await call(PRIYA, { body: { name: 'Stalled' }, timeoutMs: 100 });
+    const res = await call(PRIYA, { body: { name: 'Stalled' }, timeoutMs: 300 });
     expect(res.statusCode).toBe(200);
-    expect(Date.now() - t0).toBeLessThan(100);
+    expect(Date.now() - t0).toBeLessThan(1_000);
     expectError(await res.body.text().catch((e: unknown) => e), /TimeoutError/);
     expect(em.contact(PRIYA)?.name).toBe('Stalled');
 
-    em.failNext({ kind: 'stall-body', ms: 60 });
+    // Generous margins: the headers come at once, the body only after the stall, on a busy
+    // machine too.
+    em.failNext({ kind: 'stall-body', ms: 600 });
     const t1 = Date.now();
     const patient = await call(PRIYA, { body: { name: 'Patient' } });
     const headersAfter = Date.now() - t1;
     const body = (await patient.body.json()) as StuutContact;
-    expect(Date.now() - t1).toBeGreaterThanOrEqual(55);
-    expect(headersAfter).toBeLessThan(55);
+    expect(Date.now() - t1).toBeGreaterThanOrEqual(590);
+    expect(headersAfter).toBeLessThan(400);
     expect(body.name).toBe('Patient');
   });
 
