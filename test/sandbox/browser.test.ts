@@ -7,6 +7,8 @@ import { type Sandbox, startSandbox } from '../../src/sandbox/start';
 const PRIYA = 'ic_7Qm2xK9a';
 /** Marcus Oyelaran: the plain update and the 503 change him. */
 const CONTACT_ID = 'ic_3Lp8vR2d';
+/** Tom Achterberg: the undo changes his phone and back; the escaping test renames him later. */
+const TOM = 'ic_2Ks6jP4g';
 
 describe('the sandbox page in a real browser', () => {
   let sandbox: Sandbox;
@@ -54,6 +56,19 @@ describe('the sandbox page in a real browser', () => {
   async function closeModal() {
     await page.click('.modal-close');
     await page.locator('.modal').waitFor({ state: 'detached' });
+  }
+
+  /** A Web API call as the bot would make it. */
+  async function slackApi(method: string, args: Record<string, unknown>) {
+    const response = await fetch(`${sandbox.slack.apiUrl}${method}`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${sandbox.slack.botToken}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify(args),
+    });
+    return (await response.json()) as Record<string, unknown>;
   }
 
   test('/contact update priya opens Priya Raman’s form with her values', async () => {
@@ -216,15 +231,93 @@ describe('the sandbox page in a real browser', () => {
   });
 
   test('a message without a text fallback shows as a warning on the page', async () => {
-    await fetch(`${sandbox.slack.apiUrl}chat.postMessage`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${sandbox.slack.botToken}`,
-        'content-type': 'application/json',
-      },
-      body: JSON.stringify({ channel: 'C0OPS', blocks: [{ type: 'divider' }] }),
-    });
+    await slackApi('chat.postMessage', { channel: 'C0OPS', blocks: [{ type: 'divider' }] });
     await page.locator('#warnings li', { hasText: /fallback/i }).waitFor();
+  });
+
+  test('Undo: the old phone is back in Stuut, the original says "Undone by", and the history shows both changes', async () => {
+    const oldPhone = sandbox.stuut.contact(TOM)?.phone;
+    expect(oldPhone).toBe('+441614960321');
+    // Tom chosen in the side panel: nothing recorded yet.
+    await page.locator(`#contacts tr.stuut-row[data-contact-id="${TOM}"]`).click();
+    await page.locator('#history-name', { hasText: 'Tom Achterberg' }).waitFor();
+    await page.locator('#history-empty', { hasText: 'No changes recorded yet' }).waitFor();
+
+    await openForm(TOM);
+    await field('phone').fill('+44 161 496 0999');
+    await page.click('.modal-submit');
+    const saved = page
+      .locator('.message[data-kind="channel"]', { hasText: '+44 161 496 0999' })
+      .last();
+    await saved.waitFor();
+    await closeModal();
+    // The panel's history follows the save by itself.
+    await page.locator('#history-list .history-item[data-source="form"]').waitFor();
+
+    // The same message, found by its ts: chat.update edits it in place.
+    const original = page.locator(`.message[data-ts="${await saved.getAttribute('data-ts')}"]`);
+    await original.locator('button[data-action-id="contact_undo"]').click();
+    const stuutPhone = page.locator(
+      `#contacts tr.stuut-row[data-contact-id="${TOM}"] td[data-field="phone"]`,
+    );
+    await stuutPhone.filter({ hasText: oldPhone ?? '' }).waitFor();
+    expect(sandbox.stuut.contact(TOM)?.phone).toBe(oldPhone);
+    expect(
+      sandbox.stuut.requests
+        .filter((r) => r.method === 'PATCH' && r.contactId === TOM)
+        .map((r) => r.body),
+    ).toEqual([{ phone: '+441614960999' }, { phone: oldPhone }]);
+    await original.filter({ hasText: 'Undone by @Alice Example' }).waitFor();
+    await expect(original.textContent()).resolves.toContain('\u21A9\uFE0F Undone by');
+    await expect(original.locator('button[data-action-id="contact_undo"]').count()).resolves.toBe(
+      0,
+    );
+    const undid = page.locator('.message[data-kind="channel"]', { hasText: 'undid' }).last();
+    await undid.waitFor();
+    await expect(undid.textContent()).resolves.toContain('Tom Achterberg');
+
+    // /contact history lists both, newest first: the undo, then the save it undid.
+    await sendCommand(page, '/contact history Tom Achterberg');
+    const answer = page.locator('.message', { hasText: 'Latest changes' }).last();
+    await answer.waitFor();
+    const changes = answer.locator('.block[data-block-id^="change_"]');
+    await expect(changes.count()).resolves.toBe(2);
+    await expect(changes.nth(0).textContent()).resolves.toContain('with Undo');
+    await expect(changes.nth(1).textContent()).resolves.toMatch(/with the form.*undone/);
+
+    // The side panel's history of Tom: the same two, the save marked undone.
+    const items = page.locator('#history-list .history-item');
+    await page.locator('#history-list .history-item[data-source="undo"]').waitFor();
+    await expect(items.count()).resolves.toBe(2);
+    await expect(items.nth(0).getAttribute('data-source')).resolves.toBe('undo');
+    await expect(items.nth(1).getAttribute('data-undone')).resolves.toBe('true');
+    await expect(items.nth(0).locator('li[data-field="phone"]').textContent()).resolves.toBe(
+      'phone +441614960999 → +441614960321',
+    );
+    await expect(items.nth(1).locator('li[data-field="phone"]').textContent()).resolves.toBe(
+      'phone +441614960321 → +441614960999',
+    );
+    await expect(items.nth(0).locator('.history-who').textContent()).resolves.toBe('Alice Example');
+  });
+
+  test('an ephemeral message replaced through its response_url shows its new content', async () => {
+    const posted = await slackApi('chat.postEphemeral', {
+      channel: 'C0OPS',
+      user: 'U0ALICE',
+      text: 'First version',
+    });
+    const ts = String(posted.message_ts);
+    const message = page.locator(`.message[data-kind="ephemeral"][data-ts="${ts}"]`);
+    await message.filter({ hasText: 'First version' }).waitFor();
+    const url = sandbox.slack.createResponseUrl('C0OPS', 'U0ALICE', { messageTs: ts });
+    const replaced = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ replace_original: true, text: 'Second version' }),
+    });
+    expect(replaced.status).toBe(200);
+    await message.filter({ hasText: 'Second version' }).waitFor();
+    await expect(page.locator('.message', { hasText: 'First version' }).count()).resolves.toBe(0);
   });
 
   test('escapes everything it renders: a contact named like HTML shows as text', async () => {
@@ -235,6 +328,11 @@ describe('the sandbox page in a real browser', () => {
     const cell = page.locator('#contacts tr[data-contact-id="ic_2Ks6jP4g"] td[data-field="names"]');
     await expect(cell.textContent()).resolves.toContain('<img src=x onerror=alert(1)>');
     await expect(page.locator('#contacts img').count()).resolves.toBe(0);
+    // Still chosen after the reload (#contact=…), so its history heading shows the name too.
+    await expect(page.locator('#history-name').textContent()).resolves.toBe(
+      '<img src=x onerror=alert(1)>',
+    );
+    await expect(page.locator('#side-panel img').count()).resolves.toBe(0);
 
     await openForm('ic_2Ks6jP4g');
     await page.fill('.modal input[name="job_title"]', '<script>alert(2)</script> <!channel>');

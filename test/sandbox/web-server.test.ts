@@ -3,7 +3,12 @@ import type { BookEntry } from '../../src/book/book';
 import { createLogger } from '../../src/logger';
 import { type Sandbox, startSandbox } from '../../src/sandbox/start';
 import { seedContacts } from '../../src/sandbox/stuut';
-import { type BookRow, compareBook } from '../../src/sandbox/web/server';
+import {
+  type BookRow,
+  compareBook,
+  type PageHistory,
+  pageChange,
+} from '../../src/sandbox/web/server';
 
 interface State {
   instance: string;
@@ -89,6 +94,25 @@ describe('the sandbox page server', () => {
     expect(sandbox.slack.calls.length).toBe(calls);
   });
 
+  test('answers no state or history to a name that resolves here by DNS rebinding (Host)', async () => {
+    const get = (path: string) =>
+      new Promise<number | undefined>((resolve, reject) => {
+        const req = request(
+          new URL(path, sandbox.url),
+          { headers: { host: `evil.example:${new URL(sandbox.url).port}` } },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode);
+          },
+        );
+        req.on('error', reject);
+        req.end();
+      });
+    expect(await get('/api/state')).toBe(403);
+    expect(await get('/api/history?contact=ic_7Qm2xK9a')).toBe(403);
+    expect((await fetch(new URL('/api/state', sandbox.url))).status).toBe(200);
+  });
+
   test('refuses a form-encoded or text body (what a cross-site form can send)', async () => {
     const response = await fetch(new URL('/api/command', sandbox.url), {
       method: 'POST',
@@ -152,6 +176,42 @@ describe('the sandbox page server', () => {
     }
   });
 
+  test('a change as the side panel gets it: before values the bot did not know are marked', () => {
+    const change = pageChange(
+      {
+        id: 7,
+        contactId: 'ic_7Qm2xK9a',
+        slackUser: 'U0BOB',
+        slackTeam: 'T0ACME',
+        at: new Date('2026-01-02T03:04:05Z'),
+        source: 'undo',
+        changes: [
+          { field: 'phone', before: undefined, after: '+14155550100' },
+          { field: 'job_title', before: null, after: 'Lead' },
+        ],
+        modifiedAt: '2026-01-02T03:04:05Z',
+        undoes: 6,
+        undoneBy: null,
+        versionAfter: 4,
+      },
+      (id) => (id === 'U0BOB' ? 'Bob' : id),
+    );
+    expect(change).toEqual({
+      id: 7,
+      at: '2026-01-02T03:04:05.000Z',
+      who: { id: 'U0BOB', name: 'Bob' },
+      source: 'undo',
+      changes: [
+        { field: 'phone', before: null, beforeKnown: false, after: '+14155550100' },
+        { field: 'job_title', before: null, beforeKnown: true, after: 'Lead' },
+      ],
+      modifiedAt: '2026-01-02T03:04:05Z',
+      undoes: 6,
+      undoneBy: null,
+      versionAfter: 4,
+    });
+  });
+
   test('lists what only the book knows after Stuut’s contacts', () => {
     const [first] = seedContacts();
     if (!first) throw new Error('seed changed');
@@ -189,6 +249,98 @@ describe('the sandbox page server', () => {
     expect(after.version).toBeGreaterThan(before.version);
     expect(after.instance).toBe(before.instance);
     expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  test('an edit of a message in place (chat.update) is a new state', async () => {
+    const call = async (method: string, args: Record<string, unknown>) =>
+      (await (
+        await fetch(`${sandbox.slack.apiUrl}${method}`, {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${sandbox.slack.botToken}`,
+            'content-type': 'application/json',
+          },
+          body: JSON.stringify(args),
+        })
+      ).json()) as { ok: boolean; ts?: string };
+    const posted = await call('chat.postMessage', { channel: 'C0OPS', text: 'before the edit' });
+    const before = await state();
+    // Each edit is a new state: the page must show the new content.
+    for (const text of ['edited once', 'edited twice']) {
+      const version = (await state()).version;
+      expect((await call('chat.update', { channel: 'C0OPS', ts: posted.ts, text })).ok).toBe(true);
+      const after = (await state()) as State & { messages: { ts: string; text: string }[] };
+      expect(after.version).toBeGreaterThan(version);
+      expect(after.messages.find((m) => m.ts === posted.ts)?.text).toBe(text);
+    }
+    expect((await state()).version).toBeGreaterThan(before.version);
+  });
+
+  test('gives the history of one contact from the book, newest first, a page at a time', async () => {
+    const HANNAH = 'ic_9Tz4nW6e';
+    const history = async (query: string) => {
+      const response = await fetch(new URL(`/api/history?${query}`, sandbox.url));
+      return { status: response.status, body: (await response.json()) as PageHistory };
+    };
+    expect((await history(`contact=${HANNAH}`)).body).toEqual({
+      ok: true,
+      contactId: HANNAH,
+      changes: [],
+      hasOlder: false,
+    });
+
+    for (const title of ['Account Director, EMEA', 'VP Sales, EMEA']) {
+      await post('/api/command', { text: `update ${HANNAH} job_title="${title}"` });
+      const form = await waitFor(async () => (await state()).modal ?? undefined, 'form');
+      await post('/api/modal/submit', { viewId: form.id, values: {} });
+      await waitFor(
+        async () => (sandbox.stuut.contact(HANNAH)?.job_title === title ? true : undefined),
+        'saved job title',
+      );
+      await post('/api/modal/close', { viewId: (await state()).modal?.id ?? form.id });
+    }
+
+    const all = await waitFor(async () => {
+      const { body } = await history(`contact=${HANNAH}`);
+      return body.ok && body.changes.length === 2 ? body : undefined;
+    }, 'two changes');
+    expect(all.changes.map((c) => [c.source, c.who, c.changes])).toEqual([
+      [
+        'form',
+        { id: 'U0ALICE', name: 'Alice Example' },
+        [
+          {
+            field: 'job_title',
+            before: 'Account Director, EMEA',
+            beforeKnown: true,
+            after: 'VP Sales, EMEA',
+          },
+        ],
+      ],
+      [
+        'form',
+        { id: 'U0ALICE', name: 'Alice Example' },
+        [
+          {
+            field: 'job_title',
+            before: 'Account Executive, EMEA',
+            beforeKnown: true,
+            after: 'Account Director, EMEA',
+          },
+        ],
+      ],
+    ]);
+    expect(all.changes[0]?.id).toBeGreaterThan(all.changes[1]?.id ?? Infinity);
+    expect(all.hasOlder).toBe(false);
+
+    const first = await history(`contact=${HANNAH}&limit=1`);
+    expect(first.body).toMatchObject({ ok: true, hasOlder: true });
+    expect(first.body.ok && first.body.changes.map((c) => c.id)).toEqual([all.changes[0]?.id]);
+
+    for (const bad of ['', 'contact=', `contact=${HANNAH}&limit=0`, `contact=${HANNAH}&limit=x`]) {
+      expect((await history(bad)).status).toBe(400);
+    }
+    expect((await history(`contact=${HANNAH}&limit=100000`)).status).toBe(400);
   });
 
   test('plays the type-ahead picker: options from the bot, and a choice that refills the form', async () => {

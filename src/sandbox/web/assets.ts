@@ -36,7 +36,7 @@ export const INDEX_HTML: string = `<!doctype html>
     <section class="panel-section">
       <h2>Stuut <span class="muted">(emulated)</span> and the contact book</h2>
       <p class="panel-note">Contacts exactly as stored. <span class="null">null</span> is a field with no value.</p>
-      <p id="book-note" class="panel-note book-note" hidden>Under each, shaded: what the bot's contact book (<span id="book-engine">sqlite</span>) remembers of it, where from and when, and its version. A value that differs from Stuut's is marked, with Stuut's under it.</p>
+      <p id="book-note" class="panel-note book-note" hidden>Under each, shaded: what the bot's contact book (<span id="book-engine">sqlite</span>) remembers of it, where from and when, and its version. A value that differs from Stuut's is marked, with Stuut's under it. Click a contact for its history.</p>
       <p id="book-error" class="book-error" role="status" hidden></p>
       <div class="table-wrap">
         <table id="contacts">
@@ -46,6 +46,17 @@ export const INDEX_HTML: string = `<!doctype html>
           <tbody></tbody>
         </table>
       </div>
+    </section>
+    <section id="history" class="panel-section" aria-live="polite" hidden>
+      <div class="history-head">
+        <h3>History of <span id="history-name"></span> <span id="history-id" class="mono muted"></span></h3>
+        <button type="button" id="history-close" class="history-close" aria-label="Close the history">×</button>
+      </div>
+      <p class="panel-note">From the contact book, newest first: who saved, when, how, and each field from before to after.</p>
+      <p id="history-error" class="book-error" role="status" hidden></p>
+      <p id="history-empty" class="null" hidden></p>
+      <ol id="history-list"></ol>
+      <button type="button" id="history-older" class="fault-clear" hidden>Show older changes</button>
     </section>
     <section class="panel-section">
       <h3>Next Stuut request</h3>
@@ -256,6 +267,31 @@ textarea.text-input { resize: vertical; }
 .book-absent { color: #8a5a00; font-style: italic; }
 .book-note { margin-top: -4px; }
 .book-error { margin: 0 0 8px; color: #a01040; font-size: 12px; }
+#contacts tbody.contact-group { cursor: pointer; }
+#contacts tbody.selected { outline: 2px solid #1264a3; outline-offset: -2px; }
+#contacts tbody.selected tr.group-head td { background: #e8f5fa; }
+.history-button {
+  float: right; border: 1px solid #bbb; background: #fff; border-radius: 10px; padding: 0 8px;
+  font-size: 11px; cursor: pointer; line-height: 16px;
+}
+.history-button:hover, .history-button[aria-pressed="true"] { border-color: #1264a3; color: #1264a3; }
+.history-head { display: flex; align-items: baseline; justify-content: space-between; gap: 8px; }
+.history-close { border: 0; background: none; font-size: 18px; line-height: 1; cursor: pointer; color: #616061; }
+#history-list { list-style: none; margin: 0; padding: 0; display: flex; flex-direction: column; gap: 6px; }
+.history-item { background: #fff; border: 1px solid #e2e2e2; border-radius: 6px; padding: 5px 8px; }
+.history-item.changed { animation: flash 2.5s ease-out; }
+.history-item.history-undone .history-fields { text-decoration: line-through; text-decoration-color: #8d8d8d; }
+.history-meta { display: flex; flex-wrap: wrap; align-items: baseline; gap: 4px 8px; }
+.history-id { color: #8d8d8d; font-size: 11px; }
+.history-who { font-weight: 700; }
+.history-when { color: #616061; }
+.history-source { font-size: 11px; background: #f0f0f0; border-radius: 8px; padding: 0 6px; }
+.history-source-undo { background: #e8f5fa; color: #1264a3; }
+.history-undone-mark { font-size: 11px; font-weight: 700; color: #a01040; background: #fde8ec; border-radius: 8px; padding: 0 6px; }
+.history-fields { margin: 3px 0 0; padding: 0; list-style: none; overflow-wrap: anywhere; }
+.history-arrow { color: #8d8d8d; }
+.history-note { color: #8d8d8d; font-size: 11px; margin-top: 2px; }
+.message.changed { animation: flash 2.5s ease-out; }
 @keyframes flash { from { background: #fff1a8; } to { background: #fff; } }
 .fault-switches { display: flex; flex-wrap: wrap; gap: 6px; }
 .fault-switch {

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { Book, BookEntry } from '../../book/book';
+import type { ChangeRecord, ChangeSource } from '../../book/history';
 import { ClientValidationError, type SlackClientDriver, type SlackEmulator } from '../slack';
 import type { StuutContact, StuutEmulator, StuutFault } from '../stuut';
 import { INDEX_HTML, PAGE_CSS } from './assets';
@@ -45,6 +46,9 @@ const PAGE_SCRIPT_DIR = join(__dirname, '..', '..', '..', 'dist', 'sandbox', 'we
 const MAX_BODY = 1_000_000;
 /** How many of the book's most recent contacts the side panel shows. */
 export const BOOK_ROWS = 50;
+/** How many changes of one contact the side panel shows at first, and at most. */
+export const HISTORY_ROWS = 20;
+export const HISTORY_MAX = 200;
 /** A page waiting for the state to change is answered after this long in any case. */
 const LONG_POLL_MS = 15_000;
 /** How often the state is looked at while a page waits for it to change. */
@@ -76,6 +80,10 @@ const ClickBody = z.object({
   value: z.string().optional(),
   messageTs: z.string().optional(),
   viewId: z.string().optional(),
+});
+const HistoryQuery = z.object({
+  contact: z.string().min(1).max(200),
+  limit: z.coerce.number().int().min(1).max(HISTORY_MAX).default(HISTORY_ROWS),
 });
 const FaultBody = z.object({
   kind: z.enum(['clear', ...Object.keys(FAULTS)] as [string, ...string[]]),
@@ -109,6 +117,52 @@ export interface PageBookEntry {
   modifiedAt: string | null;
   seenAt: string;
   version: number;
+}
+
+/** One recorded change of a contact, as the side panel's history shows it. */
+export interface PageChange {
+  id: number;
+  at: string;
+  /** The Slack user who saved it, with their name in the emulated workspace. */
+  who: { id: string; name: string };
+  source: ChangeSource;
+  /** Each changed field; `before` is null both when empty and when unknown (`beforeKnown`). */
+  changes: {
+    field: ContactField;
+    before: string | null;
+    beforeKnown: boolean;
+    after: string | null;
+  }[];
+  modifiedAt: string | null;
+  /** For an undo: the change it took back. */
+  undoes: number | null;
+  /** The undo that took this change back, once one did. */
+  undoneBy: number | null;
+  versionAfter: number;
+}
+
+/** One page of a contact's history, newest first; `error` when the book could not answer. */
+export type PageHistory =
+  | { ok: true; contactId: string; changes: PageChange[]; hasOlder: boolean }
+  | { ok: false; contactId: string; error: string };
+
+export function pageChange(change: ChangeRecord, nameOf: (userId: string) => string): PageChange {
+  return {
+    id: change.id,
+    at: change.at.toISOString(),
+    who: { id: change.slackUser, name: nameOf(change.slackUser) },
+    source: change.source,
+    changes: change.changes.map((c) => ({
+      field: c.field,
+      before: c.before ?? null,
+      beforeKnown: c.before !== undefined,
+      after: c.after,
+    })),
+    modifiedAt: change.modifiedAt,
+    undoes: change.undoes,
+    undoneBy: change.undoneBy,
+    versionAfter: change.versionAfter,
+  };
 }
 
 /**
@@ -203,9 +257,10 @@ export async function startPageServer(
     const bookNow = await bookState(contacts);
     const modal = slack.topView(SANDBOX_USER.id) ?? null;
     const messages = slack.messages.filter((m) => !m.deleted);
+    // The messages whole: an edit (chat.update, replace_original) must show even when it
+    // happens within the same millisecond as another.
     const print = JSON.stringify([
-      messages.length,
-      Math.max(0, ...messages.map((m) => m.editedAt ?? 0)),
+      messages,
       slack.warnings.length,
       modal?.id,
       modal?.hash,
@@ -236,6 +291,36 @@ export async function startPageServer(
       pendingFaults: stuut.pendingFaults().map(describeFault),
       users,
     };
+  }
+
+  function personName(userId: string): string {
+    if (userId === slack.botUserId) return 'Stuut contacts';
+    const user = slack.user(userId);
+    return user.exists ? user.realName || user.name : userId;
+  }
+
+  /**
+   * The side panel's history of one contact, newest first. Every recorded change comes with
+   * the book learning the contact (its version and seen time change), so the state's version
+   * moves with it, and the page asks again.
+   */
+  async function historyOf(contactId: string, limit: number): Promise<PageHistory> {
+    if (!book) return { ok: false, contactId, error: 'the sandbox has no contact book' };
+    try {
+      const page = await book.history(contactId, { limit });
+      return {
+        ok: true,
+        contactId,
+        changes: page.changes.map((change) => pageChange(change, personName)),
+        hasOlder: page.hasOlder,
+      };
+    } catch (error) {
+      return {
+        ok: false,
+        contactId,
+        error: error instanceof Error ? error.message : String(error),
+      };
+    }
   }
 
   // Pages wait for the next change (a long poll), so what the bot does shows at once. One
@@ -368,6 +453,17 @@ export async function startPageServer(
     if (req.method === 'GET') {
       if (url.pathname === '/') return send(res, 200, 'text/html; charset=utf-8', INDEX_HTML);
       if (url.pathname === '/page.css') return send(res, 200, 'text/css; charset=utf-8', PAGE_CSS);
+      // The state holds contacts' phones and emails: not for a name that resolves here by DNS
+      // rebinding (another site's script could read it then).
+      if (url.pathname.startsWith('/api/') && !sameHost(req, port)) {
+        return sendJson(res, 403, { ok: false, error: 'forbidden' });
+      }
+      if (url.pathname === '/api/history') {
+        // ?contact=<id>&limit=<n>: the latest changes of one contact, newest first.
+        const query = HistoryQuery.safeParse(Object.fromEntries(url.searchParams));
+        if (!query.success) return sendJson(res, 400, { ok: false, error: 'invalid_request' });
+        return sendJson(res, 200, await historyOf(query.data.contact, query.data.limit));
+      }
       if (url.pathname === '/api/state') {
         // ?since=<version>&instance=<id>: answer when the state has changed from that version
         // (at once when the page's version is from before a restart).
@@ -439,9 +535,15 @@ async function listen(server: Server, host: string, port: number): Promise<numbe
   return (server.address() as AddressInfo).port;
 }
 
+const pageHosts = (port: number) => [`127.0.0.1:${port}`, `localhost:${port}`];
+
+function sameHost(req: IncomingMessage, port: number): boolean {
+  return pageHosts(port).includes(req.headers.host ?? '');
+}
+
 function sameOrigin(req: IncomingMessage, port: number): boolean {
-  const hosts = [`127.0.0.1:${port}`, `localhost:${port}`];
-  if (!hosts.includes(req.headers.host ?? '')) return false;
+  const hosts = pageHosts(port);
+  if (!sameHost(req, port)) return false;
   const origin = req.headers.origin;
   if (origin !== undefined && !hosts.some((host) => origin === `http://${host}`)) return false;
   return (req.headers['content-type'] ?? '').startsWith('application/json');

@@ -162,3 +162,26 @@ export function undoFailedMessage(reason: string, definite: boolean): SlackMessa
     : `:warning: The undo may or may not have gone through: ${reason} Check the contact in Stuut before trying again; the Undo button works again in a minute.`;
   return { text: truncate(text, 3000), blocks: [section('undo_failed', text)] };
 }
+
+/**
+ * A replacement for an original confirmation Slack did not send back with the click (an
+ * ephemeral message): what the change was, marked undone, built from the change record.
+ */
+export function undoneOriginalMessage(model: {
+  originalUserId: string;
+  name: string;
+  changes: readonly FieldChange[];
+  undoerId: string;
+  at: Date;
+  /** No values where the original's channel is shared with another organisation. */
+  shared: boolean;
+}): SlackMessage {
+  const head = `:memo: ${userMention(model.originalUserId)} updated *${escapeToFit(model.name, 200)}* in Stuut`;
+  const body = model.shared
+    ? `${head}\nChanged: ${fieldNames(model.changes)}.`
+    : `${head}\n${changesText(model.changes)}`;
+  return {
+    text: `${head}, since undone.`,
+    blocks: markUndone([section('summary', body)], model.undoerId, model.at),
+  };
+}

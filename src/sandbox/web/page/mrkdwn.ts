@@ -51,6 +51,8 @@ const EMOJI: Readonly<Record<string, string>> = {
   mag: '\uD83D\uDD0D',
   gear: '\u2699\uFE0F',
   arrows_counterclockwise: '\uD83D\uDD04',
+  leftwards_arrow_with_hook: '\u21A9\uFE0F',
+  arrow_right_hook: '\u21AA\uFE0F',
   arrow_right: '\u27A1\uFE0F',
   smile: '\uD83D\uDE04',
   slightly_smiling_face: '\uD83D\uDE42',

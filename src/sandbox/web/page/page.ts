@@ -2,7 +2,9 @@
  * The sandbox's Slack client: one channel view, the modal, and the side panel with the
  * emulated Stuut's contacts and the bot's contact book. It waits on the page server's
  * `/api/state` for each change (a long poll) and re-renders what changed; every action is a
- * JSON POST to the page server, which talks to the bot the way Slack would.
+ * JSON POST to the page server, which talks to the bot the way Slack would. A contact chosen
+ * in the side panel shows its history from the book (`/api/history`), asked again with every
+ * new state.
  */
 
 import {
@@ -77,6 +79,29 @@ interface PageBook {
   error: string | null;
 }
 
+type ChangeSource = 'form' | 'edit' | 'undo' | 'add' | 'assign' | 'role' | 'drift';
+
+interface PageChange {
+  id: number;
+  at: string;
+  who: { id: string; name: string };
+  source: ChangeSource;
+  changes: {
+    field: ContactField;
+    before: string | null;
+    beforeKnown: boolean;
+    after: string | null;
+  }[];
+  modifiedAt: string | null;
+  undoes: number | null;
+  undoneBy: number | null;
+  versionAfter: number;
+}
+
+type PageHistory =
+  | { ok: true; contactId: string; changes: PageChange[]; hasOlder: boolean }
+  | { ok: false; contactId: string; error: string };
+
 interface PageState {
   /** Changes when the server restarts; versions count from there. */
   instance: string;
@@ -105,6 +130,9 @@ interface ApiAnswer {
 
 /** After a failed wait for the next state, the page tries again after this long. */
 const RETRY_MS = 1_000;
+/** How many changes the side panel's history shows at first, and adds with "Show older". */
+const HISTORY_STEP = 20;
+const HISTORY_MAX = 200;
 const APP_NAME = 'Stuut contacts';
 const FAULT_LABELS: Readonly<Record<string, string>> = {
   slow: 'Slow (5 s)',
@@ -189,6 +217,8 @@ function apply(state: PageState): void {
   } catch (error) {
     console.error('sandbox page: render failed', error);
   }
+  // A change of the book may be a change of the chosen contact's history.
+  void refreshHistory();
 }
 
 /** Fetches the state once more (after any fetch in progress) and renders it if it changed. */
@@ -342,6 +372,8 @@ function renderMessages(state: PageState): void {
     }
     if (!known) added = true;
     const node = renderMessage(message, state);
+    // Edited in place (chat.update, or replace_original through a response_url).
+    if (known) node.classList.add('changed');
     renderedMessages.set(key, { signature, node });
     nodes.push(node);
   }
@@ -743,7 +775,10 @@ function whenText(iso: string): string {
   );
 }
 
-/** The first row of a contact's group: its id, and how the book compares with Stuut. */
+/**
+ * The first row of a contact's group: its id, how the book compares with Stuut, and the
+ * button that shows its history (a click anywhere on the group does too).
+ */
 function groupHead(id: string, status: PageBookRow['status'] | null): HTMLTableRowElement {
   const row = el('tr', 'group-head');
   const cell = el('td');
@@ -756,6 +791,16 @@ function groupHead(id: string, status: PageBookRow['status'] | null): HTMLTableR
     badge.dataset.field = 'status';
     cell.appendChild(badge);
   }
+  const show = el('button', 'history-button', 'History');
+  show.type = 'button';
+  show.dataset.contactId = id;
+  show.setAttribute('aria-controls', 'history');
+  show.addEventListener('click', (event) => {
+    event.stopPropagation();
+    selectContact(id);
+    byId('history').scrollIntoView({ block: 'nearest' });
+  });
+  cell.appendChild(show);
   row.appendChild(cell);
   return row;
 }
@@ -845,6 +890,12 @@ function renderContacts(contacts: PageContact[], book: PageBook | null): void {
     const previous = contactSignatures.get(group.id);
     if (previous !== undefined && previous !== group.signature) body.classList.add('changed');
     body.replaceChildren(...group.rows);
+    body.addEventListener('click', (event) => {
+      // Selecting text to copy it is not a choice of contact.
+      if (event.target instanceof Element && event.target.closest('button, a')) return;
+      if ((window.getSelection()?.toString() ?? '') !== '') return;
+      selectContact(group.id);
+    });
     return body;
   });
   contactSignatures = next;
@@ -867,6 +918,212 @@ function renderContacts(contacts: PageContact[], book: PageBook | null): void {
   }
   for (const old of [...table.tBodies]) old.remove();
   table.append(...bodies);
+  markSelected();
+}
+
+// History of the chosen contact ---------------------------------------------------------------
+//
+// Under the table: what the book recorded of one contact, newest first (who, when, how, and
+// each field from before to after), marked where an undo took a change back.
+
+const SOURCE_LABELS: Readonly<Record<ChangeSource, string>> = {
+  form: 'the form',
+  edit: 'Edit',
+  undo: 'Undo',
+  add: 'adding the contact',
+  assign: 'an assignment',
+  role: 'a role change',
+  drift: 'a Slack profile',
+};
+
+/** The contact whose history shows; kept in the address (#contact=…) across reloads. */
+let selectedContact: string | null = selectionFromAddress();
+let historyLimit = HISTORY_STEP;
+/** Counts questions, so that only the answer to the latest is shown (answers can cross). */
+let historyQuestion = 0;
+/** The answer on show, so that the same answer again leaves the list alone. */
+let shownHistory = '';
+/** The changes on show; null before the first answer about this contact. */
+let shownChangeIds: Set<number> | null = null;
+
+function selectionFromAddress(): string | null {
+  const match = /^#contact=(.+)$/.exec(window.location.hash);
+  if (!match?.[1]) return null;
+  try {
+    return decodeURIComponent(match[1]);
+  } catch {
+    return null;
+  }
+}
+
+function selectContact(id: string | null): void {
+  if (id === selectedContact) return;
+  selectedContact = id;
+  historyLimit = HISTORY_STEP;
+  shownHistory = '';
+  shownChangeIds = null;
+  const { pathname, search } = window.location;
+  const address = id === null ? `${pathname}${search}` : `#contact=${encodeURIComponent(id)}`;
+  window.history.replaceState(null, '', address);
+  markSelected();
+  renderHistory(null);
+  void refreshHistory();
+}
+
+function markSelected(): void {
+  for (const body of byId<HTMLTableElement>('contacts').tBodies) {
+    const selected = body.dataset.contactId === selectedContact;
+    body.classList.toggle('selected', selected);
+    body
+      .querySelector<HTMLButtonElement>('.history-button')
+      ?.setAttribute('aria-pressed', String(selected));
+  }
+}
+
+async function fetchHistory(contactId: string, limit: number): Promise<PageHistory> {
+  try {
+    const query = `contact=${encodeURIComponent(contactId)}&limit=${limit}`;
+    const response = await fetch(`/api/history?${query}`, { cache: 'no-store' });
+    const answer: unknown = await response.json().catch(() => null);
+    if (answer && typeof answer === 'object' && typeof (answer as PageHistory).ok === 'boolean') {
+      return answer as PageHistory;
+    }
+    return { ok: false, contactId, error: `unexpected answer (HTTP ${response.status})` };
+  } catch (error) {
+    return { ok: false, contactId, error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** Asks for the chosen contact's history and shows it, unless a newer question was asked. */
+async function refreshHistory(): Promise<void> {
+  const contactId = selectedContact;
+  const question = ++historyQuestion;
+  if (contactId === null) {
+    renderHistory(null);
+    return;
+  }
+  const answer = await fetchHistory(contactId, historyLimit);
+  if (question !== historyQuestion || contactId !== selectedContact) return;
+  renderHistory(answer);
+}
+
+/** The contact's name as the panel knows it: Stuut's values, else the book's. */
+function contactLabel(id: string): string {
+  const values: Partial<Record<ContactField, string | null>> | undefined =
+    current?.contacts.find((contact) => contact.id === id) ??
+    current?.book?.rows.find((row) => row.id === id)?.entry?.values;
+  if (!values) return id;
+  const name =
+    values.name || [values.given_name, values.family_name].filter(Boolean).join(' ') || '';
+  return name || values.email || id;
+}
+
+function changeItem(change: PageChange, fresh: boolean): HTMLLIElement {
+  const item = el('li', 'history-item');
+  item.dataset.changeId = String(change.id);
+  item.dataset.source = change.source;
+  item.dataset.undone = String(change.undoneBy !== null);
+  if (fresh) item.classList.add('changed');
+  if (change.undoneBy !== null) item.classList.add('history-undone');
+
+  const meta = el('div', 'history-meta');
+  meta.appendChild(el('span', 'history-id mono', `#${change.id}`));
+  const who = el('span', 'history-who', change.who.name);
+  who.title = change.who.id;
+  meta.appendChild(who);
+  const when = el('time', 'history-when', whenText(change.at));
+  when.dateTime = change.at;
+  when.title = change.at;
+  meta.appendChild(when);
+  const how =
+    change.source === 'undo' && change.undoes !== null
+      ? `Undo of #${change.undoes}`
+      : `with ${SOURCE_LABELS[change.source]}`;
+  const source = el('span', `history-source history-source-${change.source}`, how);
+  source.dataset.field = 'source';
+  meta.appendChild(source);
+  if (change.undoneBy !== null) {
+    const undone = el('span', 'history-undone-mark', `undone by #${change.undoneBy}`);
+    undone.dataset.field = 'undone';
+    meta.appendChild(undone);
+  }
+  item.appendChild(meta);
+
+  const fields = el('ul', 'history-fields');
+  for (const c of change.changes) {
+    const line = el('li');
+    line.dataset.field = c.field;
+    line.appendChild(el('span', 'field-key', `${c.field} `));
+    const before = el('span', 'history-before');
+    if (c.beforeKnown) appendValue(before, c.before);
+    else {
+      before.appendChild(el('span', 'null', 'unknown'));
+      before.title = 'The bot did not know the value before this change.';
+    }
+    line.appendChild(before);
+    line.appendChild(el('span', 'history-arrow', ' → '));
+    const after = el('span', 'history-after');
+    appendValue(after, c.after);
+    line.appendChild(after);
+    fields.appendChild(line);
+  }
+  if (change.changes.length === 0) fields.appendChild(el('li', 'null', 'no field changed'));
+  item.appendChild(fields);
+
+  const note = el(
+    'div',
+    'history-note',
+    `book v${change.versionAfter}` +
+      (change.modifiedAt ? ` · Stuut's modified_at ${change.modifiedAt}` : ''),
+  );
+  item.appendChild(note);
+  return item;
+}
+
+/** Shows the chosen contact's history; null: none chosen, or its answer is on its way. */
+function renderHistory(answer: PageHistory | null): void {
+  const section = byId('history');
+  const id = selectedContact;
+  section.hidden = id === null;
+  if (id === null) return;
+  byId('history-name').textContent = contactLabel(id);
+  byId('history-id').textContent = id;
+  const list = byId('history-list');
+  const empty = byId('history-empty');
+  const problem = byId('history-error');
+  const older = byId<HTMLButtonElement>('history-older');
+  if (answer === null) {
+    shownHistory = '';
+    list.replaceChildren();
+    empty.hidden = false;
+    empty.textContent = 'Loading…';
+    problem.hidden = true;
+    older.hidden = true;
+    return;
+  }
+  const signature = JSON.stringify(answer);
+  if (signature === shownHistory) return;
+  shownHistory = signature;
+  if (!answer.ok) {
+    problem.hidden = false;
+    problem.textContent = `The history is unavailable: ${answer.error}`;
+    empty.hidden = true;
+    older.hidden = true;
+    return;
+  }
+  problem.hidden = true;
+  empty.hidden = answer.changes.length > 0;
+  empty.textContent =
+    'No changes recorded yet. Saves through the bot (the form, Edit, Undo) are recorded from the moment they are made.';
+  // A change not shown before flashes, except on the first look at this contact.
+  const before = shownChangeIds;
+  list.replaceChildren(
+    ...answer.changes.map((change) =>
+      changeItem(change, before !== null && !before.has(change.id)),
+    ),
+  );
+  shownChangeIds = new Set(answer.changes.map((change) => change.id));
+  older.hidden = !answer.hasOlder || historyLimit >= HISTORY_MAX;
 }
 
 /** The switch a pending fault belongs to: the server names it by kind or by a label. */
@@ -977,6 +1234,12 @@ function start(): void {
       button.disabled = false;
     });
   }
+  byId('history-close').addEventListener('click', () => selectContact(null));
+  byId('history-older').addEventListener('click', () => {
+    historyLimit = Math.min(HISTORY_MAX, historyLimit + HISTORY_STEP);
+    void refreshHistory();
+  });
+  renderHistory(null);
   byId('clear-faults').addEventListener('click', async () => {
     await post('/api/faults', { kind: 'clear' });
     await poll();

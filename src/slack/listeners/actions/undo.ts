@@ -31,6 +31,7 @@ import {
   markUndone,
   undoConfirmationMessage,
   undoFailedMessage,
+  undoneOriginalMessage,
   undoRefusedMessage,
 } from '../../messages/undo';
 import { decodeUndoButton } from '../../metadata';
@@ -246,18 +247,30 @@ async function announce(
     await request.tell(undoConfirmationMessage({ ...model, shared: false }));
   }
 
+  const at = deps.now();
   const original = body.message;
-  if (!original) return;
-  const blocks = markUndone((original.blocks ?? []) as KnownBlock[], person.userId, deps.now());
-  const text =
-    typeof original.text === 'string' ? original.text : 'A contact update, since undone.';
   try {
-    if (body.container?.is_ephemeral || !body.channel?.id) {
-      // A confirmation that reached the person through the response_url fallback: replaced
-      // through it (Slack allows a few posts to one response_url).
-      await respond({ replace_original: true, text, blocks });
-    } else {
+    if (original && body.channel?.id && !body.container?.is_ephemeral) {
+      const blocks = markUndone((original.blocks ?? []) as KnownBlock[], person.userId, at);
+      const text =
+        typeof original.text === 'string' ? original.text : 'A contact update, since undone.';
       await client.chat.update({ channel: body.channel.id, ts: original.ts, text, blocks });
+    } else if (body.response_url) {
+      // A confirmation that reached the person through the response_url fallback: Slack sends
+      // no copy of an ephemeral message with the click, so it is rebuilt from the change and
+      // replaced through that response_url (Slack allows a few posts to one).
+      const shared = target ? await deps.channels.isShared(client, target, 5_000) : false;
+      await respond({
+        replace_original: true,
+        ...undoneOriginalMessage({
+          originalUserId: change.slackUser,
+          name,
+          changes: change.changes,
+          undoerId: person.userId,
+          at,
+          shared,
+        }),
+      });
     }
   } catch (error) {
     // The undo's own confirmation says what it undid; the original just keeps its button.
