@@ -160,3 +160,26 @@ describe('toBoltLogger', () => {
     bolt.setName('ignored');
   });
 });
+
+describe('errors in logs', () => {
+  test('an unexpected error is logged with its message and stack (pino err serializer)', () => {
+    const out = memory();
+    const error = new TypeError('cannot read properties of undefined');
+    createLogger('info', out.stream).error({ err: error }, 'save failed: a bug in the bot');
+    const [record] = out.records();
+    const err = record?.err as { type: string; message: string; stack: string };
+    expect(err.type).toBe('TypeError');
+    expect(err.message).toBe('cannot read properties of undefined');
+    expect(err.stack).toContain('logger.test.ts');
+  });
+
+  test('redaction still holds inside a logged error', () => {
+    const out = memory();
+    const error = Object.assign(new Error('request failed'), {
+      config: { headers: { Authorization: `Bearer ${SECRET}` } },
+    });
+    createLogger('info', out.stream).error({ err: error }, 'request failed');
+    expect(out.lines.join('\n')).not.toContain(SECRET);
+    expect(out.records()[0]?.err).toMatchObject({ message: 'request failed' });
+  });
+});

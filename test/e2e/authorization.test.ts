@@ -4,8 +4,11 @@ import { type Harness, SECRETS, startHarness, waitFor } from './harness';
 
 const CONTACT_ID = 'ic_7Qm2xK9a';
 
-/** Lets a wrongly started form or save show up before asserting that none did. */
-const grace = () => new Promise((resolve) => setTimeout(resolve, 150));
+/**
+ * Waits until the app has settled (every listener's work is tracked), so that a wrongly
+ * started form or save would show before asserting that none did.
+ */
+const settled = (h: Harness) => h.settle();
 
 async function refusedCommand(h: Harness, userId: string) {
   const opensBefore = h.slack.callsTo('views.open').length;
@@ -14,7 +17,7 @@ async function refusedCommand(h: Harness, userId: string) {
   expect(ack.ms).toBeLessThan(3_000);
   const body = ack.json as { response_type?: string; text?: string };
   expect(body.response_type).toBe('ephemeral');
-  await grace();
+  await settled(h);
   expect(h.slack.callsTo('views.open')).toHaveLength(opensBefore);
   // The driver shows the acknowledgement as Slack does: to this person only.
   const shown = h.slack.messages.at(-1);
@@ -120,7 +123,7 @@ describe('CONTACT_EDITORS set: listed people and groups only', () => {
       response_action: 'errors',
       errors: { email: expect.stringContaining('Only contact editors') },
     });
-    await grace();
+    await settled(h);
     expect(h.stuut.patchCount()).toBe(patchesBefore);
     // The form stays, with the refusal under its first input and what was typed kept.
     const shown = h.slack.getView(viewId);
@@ -138,7 +141,7 @@ describe('CONTACT_EDITORS set: listed people and groups only', () => {
       response_action: 'errors',
       errors: { email: expect.stringContaining('Guests cannot') },
     });
-    await grace();
+    await settled(h);
     expect(h.stuut.patchCount()).toBe(patchesBefore);
   });
 
@@ -158,7 +161,7 @@ describe('CONTACT_EDITORS set: listed people and groups only', () => {
     );
     expect(refusal.kind).toBe('response_url');
     expect(refusal.text).toContain('<@U0ALICE>');
-    await grace();
+    await settled(h);
     expect(h.slack.callsTo('views.open')).toHaveLength(opensBefore);
     expect(h.slack.topView('U0BOB')).toBeUndefined();
   });
@@ -172,7 +175,7 @@ describe('CONTACT_EDITORS set: listed people and groups only', () => {
       'the refusal',
     );
     expect(refusal.text).toContain('another organisation');
-    await grace();
+    await settled(h);
     expect(h.slack.callsTo('views.open')).toHaveLength(opensBefore);
     expect(h.slack.callsTo('users.info').filter((c) => c.args.user === 'U0EXT2')).toEqual([]);
   });
