@@ -69,6 +69,8 @@ describe('valid configurations', () => {
       port: 3000,
       logLevel: 'info',
       book: { engine: 'sqlite', path: 'data/contact-book.sqlite' },
+      historyDays: 365,
+      undoMinutes: 60,
       ephemeralDisk: false,
     });
   });
@@ -389,6 +391,75 @@ describe('CONTACT_EDITORS', () => {
     expect(lines.map((line) => line.split(':', 1)[0]).sort()).toEqual([
       'CONTACT_EDITORS',
       'STUUT_API_TOKEN',
+    ]);
+  });
+});
+
+describe('CONTACT_HISTORY_DAYS and CONTACT_UNDO_MINUTES', () => {
+  test('unset or empty: history kept 365 days, Undo usable for 60 minutes', () => {
+    expect(loadConfig(HTTP_ENV)).toMatchObject({ historyDays: 365, undoMinutes: 60 });
+    expect(
+      loadConfig(env(HTTP_ENV, { CONTACT_HISTORY_DAYS: '', CONTACT_UNDO_MINUTES: '' })),
+    ).toMatchObject({ historyDays: 365, undoMinutes: 60 });
+  });
+
+  test('whole numbers are read, surrounding spaces trimmed', () => {
+    expect(
+      loadConfig(env(HTTP_ENV, { CONTACT_HISTORY_DAYS: ' 30 ', CONTACT_UNDO_MINUTES: '15\n' })),
+    ).toMatchObject({ historyDays: 30, undoMinutes: 15 });
+    expect(
+      loadConfig(env(SOCKET_ENV, { CONTACT_HISTORY_DAYS: '36500', CONTACT_UNDO_MINUTES: '1' })),
+    ).toMatchObject({ historyDays: 36_500, undoMinutes: 1 });
+  });
+
+  test.each([
+    ['CONTACT_HISTORY_DAYS', 'abc'],
+    ['CONTACT_HISTORY_DAYS', '0'],
+    ['CONTACT_HISTORY_DAYS', '-1'],
+    ['CONTACT_HISTORY_DAYS', '1.5'],
+    ['CONTACT_HISTORY_DAYS', '1e3'],
+    ['CONTACT_HISTORY_DAYS', '36501'],
+    ['CONTACT_UNDO_MINUTES', 'ten'],
+    ['CONTACT_UNDO_MINUTES', '0'],
+    ['CONTACT_UNDO_MINUTES', '-5'],
+    ['CONTACT_UNDO_MINUTES', '2.5'],
+    ['CONTACT_UNDO_MINUTES', '525601'],
+  ])('%s=%j is one line naming the variable', (name, value) => {
+    const lines = problemsOf(env(HTTP_ENV, { [name]: value }));
+    expectOneLineNaming(lines, name);
+    expect(lines[0]).toMatch(/whole number|from \d+ to \d+/);
+  });
+
+  test('Undo must be shorter than the history kept: an undo needs the change it takes back', () => {
+    // One day of history: 1439 minutes is shorter, 1440 is not.
+    expect(
+      loadConfig(env(HTTP_ENV, { CONTACT_HISTORY_DAYS: '1', CONTACT_UNDO_MINUTES: '1439' })),
+    ).toMatchObject({ historyDays: 1, undoMinutes: 1439 });
+    const lines = problemsOf(
+      env(HTTP_ENV, { CONTACT_HISTORY_DAYS: '1', CONTACT_UNDO_MINUTES: '1440' }),
+    );
+    expectOneLineNaming(lines, 'CONTACT_UNDO_MINUTES');
+    expect(lines[0]).toContain('shorter than the history kept');
+    expect(lines[0]).toContain('CONTACT_HISTORY_DAYS is 1 days');
+  });
+
+  test('the rule holds against the default history too (365 days = 525600 minutes)', () => {
+    expect(loadConfig(env(HTTP_ENV, { CONTACT_UNDO_MINUTES: '525599' })).undoMinutes).toBe(525_599);
+    expectOneLineNaming(
+      problemsOf(env(HTTP_ENV, { CONTACT_UNDO_MINUTES: '525600' })),
+      'CONTACT_UNDO_MINUTES',
+    );
+    // A shorter history makes the default window too long.
+    expect(loadConfig(env(HTTP_ENV, { CONTACT_HISTORY_DAYS: '1' })).undoMinutes).toBe(60);
+  });
+
+  test('reported together with other problems; a bad number is not also called too long', () => {
+    const lines = problemsOf(
+      env(HTTP_ENV, { CONTACT_HISTORY_DAYS: 'soon', CONTACT_UNDO_MINUTES: '100000', PORT: 'x' }),
+    );
+    expect(lines.map((line) => line.split(':', 1)[0]).sort()).toEqual([
+      'CONTACT_HISTORY_DAYS',
+      'PORT',
     ]);
   });
 });

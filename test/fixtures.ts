@@ -1,3 +1,4 @@
+import type { Book } from '../src/book/book';
 import {
   CONTACT_FIELDS,
   type ContactField,
@@ -67,4 +68,65 @@ export function worstCaseSave(fill: (letter: string) => string): {
   };
   const patch = Object.fromEntries(CONTACT_FIELDS.map((f) => [f, after[f]])) as ContactPatch;
   return { before, after, patch };
+}
+
+/** Every method of the Book (history included): a double that lacks one fails to compile. */
+const BOOK_METHODS: Record<Exclude<keyof Book, 'engine'>, true> = {
+  learn: true,
+  get: true,
+  findByEmail: true,
+  search: true,
+  recent: true,
+  importRows: true,
+  forget: true,
+  ping: true,
+  close: true,
+  learnChange: true,
+  history: true,
+  getChange: true,
+  changesSince: true,
+  claimVersion: true,
+  releaseVersion: true,
+  claimUndo: true,
+  releaseUndo: true,
+  pruneHistory: true,
+};
+
+type BookMethod = keyof typeof BOOK_METHODS;
+
+/**
+ * A test double of the Book: the methods given, and every other one rejecting with "<name>:
+ * not used by this test" (or whatever `otherwise` makes of its name), so a test that reaches
+ * a method it did not expect fails saying which.
+ */
+export function bookDouble(
+  methods: Partial<Pick<Book, BookMethod>> = {},
+  options: {
+    engine?: Book['engine'];
+    otherwise?: (name: BookMethod) => (...args: never[]) => unknown;
+  } = {},
+): Book {
+  const otherwise =
+    options.otherwise ??
+    ((name: BookMethod) => async () => {
+      throw new Error(`${name}: not used by this test`);
+    });
+  const double: Record<string, unknown> = { engine: options.engine ?? 'sqlite' };
+  for (const name of Object.keys(BOOK_METHODS) as BookMethod[]) {
+    double[name] = methods[name] ?? otherwise(name);
+  }
+  return double as unknown as Book;
+}
+
+/** A book whose every call fails with `message`, as a lost database would; close works. */
+export function failingBook(message: string, engine: Book['engine'] = 'postgres'): Book {
+  return bookDouble(
+    { close: async () => {} },
+    {
+      engine,
+      otherwise: () => async () => {
+        throw new Error(message);
+      },
+    },
+  );
 }

@@ -22,6 +22,7 @@ import {
   sameFieldValue,
 } from '../domain/form';
 import { mergeStaleForm } from '../domain/merge';
+import { phoneForPeople } from '../domain/phone';
 import { canUndo } from '../domain/undo';
 import { BotFailureError } from '../errors';
 import { withDeadline } from '../inflight';
@@ -499,7 +500,8 @@ async function staleForm(
   for (const field of CONTACT_FIELDS) {
     const value = merged.values[field];
     if (value === null || value.trim() === '') clear.push(field);
-    else prefill[field] = value;
+    // A phone taken from the book is E.164: shown as people read it, like every form does.
+    else prefill[field] = field === 'phone' ? phoneForPeople(value) : value;
   }
   return formWithKnownValues(
     contactId,

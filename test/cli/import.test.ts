@@ -283,6 +283,44 @@ describe('npm run forget', () => {
     );
   });
 
+  it('removes the contact’s history with it, and its help says so', async () => {
+    await run(runImport, ['-'], 'id,email\nic_a,a@example.com\nic_b,b@example.com\n');
+    await withBook(async (book) => {
+      for (const id of ['ic_a', 'ic_b']) {
+        await book.learnChange(
+          {
+            id,
+            object: 'internal_contact',
+            created_at: '2025-01-01T00:00:00Z',
+            modified_at: null,
+            email: `${id.slice(3)}@example.com`,
+            given_name: null,
+            family_name: null,
+            name: null,
+            phone: null,
+            job_title: 'Renewals',
+          },
+          new Date(),
+          {
+            contactId: id,
+            slackUser: 'U0ALICE',
+            slackTeam: null,
+            source: 'form',
+            changes: [{ field: 'job_title', before: undefined, after: 'Renewals' }],
+            modifiedAt: null,
+          },
+        );
+      }
+    });
+    expect((await run(runForget, ['ic_a'])).code).toBe(0);
+    await withBook(async (book) => {
+      expect((await book.history('ic_a', { limit: 10 })).changes).toEqual([]);
+      expect((await book.history('ic_b', { limit: 10 })).changes).toHaveLength(1);
+    });
+    // Whoever runs it to honour a removal request must learn that the history goes too.
+    expect(FORGET_HELP).toMatch(/histor/i);
+  });
+
   it('exits 2 for anything but one well-formed id, and documents its exit status', async () => {
     expect((await run(runForget, [])).code).toBe(2);
     expect((await run(runForget, ['a b'])).code).toBe(2);

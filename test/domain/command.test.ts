@@ -291,6 +291,53 @@ describe('parseCommand: entity-escaped and raw text', () => {
   });
 });
 
+describe('parseCommand: history', () => {
+  test('the query is every word after history, found as update finds', () => {
+    expect(parse('history priya  raman')).toEqual({ kind: 'history', query: 'priya raman' });
+    expect(parse('  HISTORY  Priya ')).toEqual({ kind: 'history', query: 'Priya' });
+    expect(parse(`History ${ID}`)).toEqual({ kind: 'history', query: ID });
+    expect(parse('history <mailto:a@b.co|a@b.co>')).toEqual({ kind: 'history', query: 'a@b.co' });
+    expect(parse('history R&amp;D &lt;lead&gt;')).toEqual({
+      kind: 'history',
+      query: 'R&D <lead>',
+    });
+  });
+
+  test('with nothing after it asks whose history', () => {
+    for (const text of ['history', ' History   ']) {
+      expect(problemsOf(text)).toEqual([
+        'Say whose history: /contact history followed by a name, an email or an id.',
+      ]);
+    }
+  });
+
+  test.each(['history priya job_title=CSM', 'history priya phone=', 'history priya salary=1'])(
+    'field=value in %j is a problem: history only shows what changed',
+    (text) => {
+      expect(problemsOf(text)).toEqual([
+        '/contact history only shows what changed: leave out field=value, or use /contact update to change values.',
+      ]);
+    },
+  );
+
+  test('field=value without a query: both problems at once', () => {
+    const problems = problemsOf('history job_title=CSM');
+    expect(problems).toHaveLength(2);
+    expect(problems[0]).toMatch(/only shows what changed/);
+    expect(problems[1]).toMatch(/Say whose history/);
+  });
+
+  test('a query that is too long is a problem for history too', () => {
+    expect(problemsOf(`history ${'x'.repeat(MAX_QUERY_LENGTH + 1)}`)).toEqual([
+      expect.stringMatching(/is the most/),
+    ]);
+    expect(parse(`history ${'x'.repeat(MAX_QUERY_LENGTH)}`)).toEqual({
+      kind: 'history',
+      query: 'x'.repeat(MAX_QUERY_LENGTH),
+    });
+  });
+});
+
 describe('parseCommand: problems', () => {
   test('email= is a problem: email cannot be cleared', () => {
     expect(problemsOf(`update ${ID} email=`)).toEqual([
@@ -298,14 +345,15 @@ describe('parseCommand: problems', () => {
     ]);
   });
 
-  test.each(['delete', 'remove', 'updat', 'show', 'search', 'finds'])(
-    'the unknown subcommand %j is named, with both commands',
+  test.each(['delete', 'remove', 'updat', 'show', 'search', 'finds', 'histories', 'log'])(
+    'the unknown subcommand %j is named, with the three commands',
     (sub) => {
       const problems = problemsOf(`${sub} ${ID}`);
       expect(problems).toHaveLength(1);
       expect(problems[0]).toContain(`"${sub}"`);
       expect(problems[0]).toContain('/contact update <name, email or id>');
       expect(problems[0]).toContain('/contact find <name, email or id>');
+      expect(problems[0]).toContain('/contact history <name, email or id>');
     },
   );
 

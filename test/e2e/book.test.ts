@@ -1,6 +1,7 @@
 import type { Book } from '../../src/book/book';
 import { openBook } from '../../src/book/open';
 import { withoutPassword } from '../../src/config';
+import { failingBook } from '../fixtures';
 import { freshDatabase } from '../pg/cluster';
 import {
   commandToForm,
@@ -179,23 +180,7 @@ describe.each<Engine>(['sqlite', 'postgres'])('the contact book on %s', (engine)
 
 describe('a failing book degrades finding, never saving', () => {
   /** A book whose every call fails, as a lost database would. */
-  function brokenBook(): Book {
-    const fail = async () => {
-      throw new Error('connection terminated unexpectedly');
-    };
-    return {
-      engine: 'postgres',
-      learn: fail,
-      get: fail,
-      findByEmail: fail,
-      search: fail,
-      recent: fail,
-      importRows: fail,
-      forget: fail,
-      ping: fail,
-      close: async () => {},
-    };
-  }
+  const brokenBook = () => failingBook('connection terminated unexpectedly');
 
   let h: Harness;
   beforeEach(async () => {

@@ -48,6 +48,17 @@ export interface HarnessOptions {
    * would, so `/contact update <id>` finds them; 'empty' knows no one; or a book of the test's.
    */
   book?: 'imported' | 'empty' | Book;
+  /** The bot's own clock (what it records and shows, the Undo window, leases, pruning). */
+  botNow?: () => Date;
+  /** CONTACT_HISTORY_DAYS. */
+  historyDays?: number;
+  /** CONTACT_UNDO_MINUTES. */
+  undoMinutes?: number;
+  /**
+   * Emulators another harness started: a second bot instance against the same Slack and
+   * Stuut. This harness does not close them; their owner does.
+   */
+  emulators?: { slack: SlackEmulator; stuut: StuutEmulator };
 }
 
 /** A SQLite book in a temp folder, removed by `close`. */
@@ -100,11 +111,16 @@ export type Harness = Awaited<ReturnType<typeof startHarness>>;
  */
 export async function startHarness(options: HarnessOptions = {}) {
   const socketMode = options.mode === 'socket';
-  const slack = await SlackEmulator.start({
-    botToken: SECRETS.botToken,
-    ...(socketMode ? { appToken: APP_TOKEN } : {}),
-  });
-  const stuut = await StuutEmulator.start({ token: SECRETS.stuutToken, seed: seedContacts() });
+  const shared = options.emulators;
+  const slack =
+    shared?.slack ??
+    (await SlackEmulator.start({
+      botToken: SECRETS.botToken,
+      ...(socketMode ? { appToken: APP_TOKEN } : {}),
+    }));
+  const stuut =
+    shared?.stuut ??
+    (await StuutEmulator.start({ token: SECRETS.stuutToken, seed: seedContacts() }));
   const config = loadConfig({
     SLACK_BOT_TOKEN: SECRETS.botToken,
     ...(socketMode
@@ -116,6 +132,8 @@ export async function startHarness(options: HarnessOptions = {}) {
     CONTACT_UPDATES_CHANNEL: options.contactUpdatesChannel,
     CONTACT_EDITORS: options.contactEditors,
     LOG_LEVEL: options.logLevel ?? 'info',
+    CONTACT_HISTORY_DAYS: options.historyDays?.toString(),
+    CONTACT_UNDO_MINUTES: options.undoMinutes?.toString(),
   });
   const logs = new LogCapture();
   const logger = createLogger(config.logLevel, logs);
@@ -131,6 +149,7 @@ export async function startHarness(options: HarnessOptions = {}) {
     book,
     ...(timing ? { timing } : {}),
     ...(options.now ? { requestClock: options.now } : {}),
+    ...(options.botNow ? { now: options.botNow } : {}),
     ...(options.stuutClient ? { stuutClient: options.stuutClient } : {}),
   });
   // In Socket Mode no port is bound, so there is no base URL.
@@ -160,7 +179,7 @@ export async function startHarness(options: HarnessOptions = {}) {
       // A Socket Mode bot that shut down has left Slack: nothing reconnects behind the test.
       if (socketMode) await slack.socketMode.waitForConnections(0);
       await ownBook?.remove();
-      await Promise.all([slack.close(), stuut.close()]);
+      if (!shared) await Promise.all([slack.close(), stuut.close()]);
       // Whatever a test checks itself, no line the app logged may hold a secret, and at the
       // default level no response_url, email or phone number of any contact Stuut holds now
       // (test/e2e/logs.test.ts covers more, on a representative run).

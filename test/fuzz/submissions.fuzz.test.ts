@@ -338,7 +338,15 @@ const submissionArb = fc.record({
   baseline: baselineValues,
   /** Where known values come from, and the book's version of them. */
   from: fc.constantFrom<Baseline['from']>('stuut', 'import'),
-  version: fc.option(fc.nat(), { nil: null }),
+  /**
+   * None; the book's version at the moment of Save (a form nobody saved over); or any other
+   * (a form someone saved over since it opened, stopped as stale).
+   */
+  version: fc.oneof(
+    { weight: 2, arbitrary: fc.constant(null) },
+    { weight: 3, arbitrary: fc.constant('book' as const) },
+    { weight: 1, arbitrary: fc.nat() },
+  ),
   /** A picker form's chosen contact has known values. */
   pickedKnown: fc.boolean(),
   /** 0 for a form as opened; later generations after the picker refilled it. */
@@ -407,6 +415,8 @@ interface Counts {
   patchesWithPicker: number;
   /** Picker forms refused at Save: no contact chosen, or another one than the form's. */
   pickerRefused: number;
+  /** Forms opened on an older version of the contact than the book's: stopped and merged. */
+  staleForms: number;
   commands: number;
   commandForms: number;
   commandLists: number;
@@ -490,6 +500,7 @@ describe('fuzz: form submissions and command texts against the real app', () => 
     patchesLaterGeneration: 0,
     patchesWithPicker: 0,
     pickerRefused: 0,
+    staleForms: 0,
     commands: 0,
     commandForms: 0,
     commandLists: 0,
@@ -635,12 +646,17 @@ describe('fuzz: form submissions and command texts against the real app', () => 
   }
 
   /** The form the bot would have opened for this case, and the payload Slack would send for it. */
-  function buildCase(s: Submission, n: number) {
+  function buildCase(s: Submission, n: number, bookVersion: number | null) {
     const picker = s.shape === 'picker-waiting' || s.shape === 'picker-chosen';
     const contactId = s.shape === 'typed' || s.shape === 'picker-waiting' ? null : s.contactId;
     const known = s.shape === 'baseline' || (s.shape === 'picker-chosen' && s.pickedKnown);
     const baseline: Baseline | null = known
-      ? { values: s.baseline, seenAt: '2026-11-01T10:00:00.000Z', from: s.from, version: s.version }
+      ? {
+          values: s.baseline,
+          seenAt: '2026-11-01T10:00:00.000Z',
+          from: s.from,
+          version: s.version === 'book' ? bookVersion : s.version,
+        }
       : null;
     const intended: FormMetadata = {
       contactId,
@@ -649,6 +665,7 @@ describe('fuzz: form submissions and command texts against the real app', () => 
       // A form waiting for a pick was never refilled.
       generation: s.shape === 'picker-waiting' ? 0 : s.generation,
       picker,
+      source: 'form',
     };
     const metadata = s.metadata ?? encodeFormMetadata(intended);
     // The form matches its metadata: Slack returns both as the bot sent them.
@@ -697,6 +714,16 @@ describe('fuzz: form submissions and command texts against the real app', () => 
     };
   }
 
+  /** The contact form again, with the notice that someone saved since it was opened. */
+  function isStaleForm(outcome: ReturnType<typeof interpretViewSubmissionAck>): boolean {
+    if (outcome.action !== 'update') return false;
+    const view = outcome.view as { callback_id?: unknown; blocks?: unknown };
+    return (
+      view.callback_id === 'contact_update' &&
+      JSON.stringify(view.blocks ?? []).includes('Not saved: since you opened this form')
+    );
+  }
+
   /**
    * Checks one answer to a submission: 200 in time, then a single valid PATCH for the form's
    * contact, or inline errors on inputs this form has. Returns the contact id PATCHed, if any.
@@ -716,11 +743,16 @@ describe('fuzz: form submissions and command texts against the real app', () => 
     );
     check(outcome.action !== 'refused', () => `Slack refuses the answer: ${short(outcome)}`);
     if (sent.length === 0) {
-      // No request: the answer must be errors on inputs this form has.
+      // No request: the answer must be errors on inputs this form has, or the form again,
+      // merged, for a form opened on an older version of the contact than the book's.
       check(
-        outcome.action === 'errors',
-        () => `no PATCH and no inline errors: ${ack.text.slice(0, 300)}`,
+        outcome.action === 'errors' || isStaleForm(outcome),
+        () => `no PATCH, no inline errors and no stale-form notice: ${ack.text.slice(0, 300)}`,
       );
+      if (outcome.action === 'update') {
+        const problems = validateView(outcome.view);
+        check(problems.length === 0, () => `Slack refuses the view: ${problems.join('; ')}`);
+      }
       return { patched: null, outcome };
     }
     check(sent.length === 1, () => `${sent.length} requests for one submission`);
@@ -743,12 +775,13 @@ describe('fuzz: form submissions and command texts against the real app', () => 
     return { patched, outcome };
   }
 
-  test(`${SUBMISSIONS} random form submissions: a valid PATCH or inline errors, within 3 s`, async () => {
+  test(`${SUBMISSIONS} random form submissions: a valid PATCH, inline errors or the stale form merged, within 3 s`, async () => {
     let n = 0;
     await fc.assert(
       fc.asyncProperty(submissionArb, async (s) => {
         n++;
-        const { body, inputIds, outOfDate, metadata, picked } = buildCase(s, n);
+        const bookVersion = (await h.book.get(s.contactId))?.version ?? null;
+        const { body, inputIds, outOfDate, metadata, picked } = buildCase(s, n, bookVersion);
         const before = h.stuut.requests.length;
         const ack = await post(body);
         if (body.length >= HUNDRED_KB) counts.large++;
@@ -763,6 +796,30 @@ describe('fuzz: form submissions and command texts against the real app', () => 
         if (metadata?.picker) counts.pickerForms++;
         if (metadata && metadata.generation > 0) counts.laterGeneration++;
 
+        if (patched === null && outcome.action === 'update') {
+          // Stopped as stale: only a form that opened on a version of a contact the book
+          // holds, and the form comes back on the book's version, so its next Save can go.
+          counts.staleForms++;
+          const version = metadata?.baseline?.version;
+          check(
+            typeof version === 'number' && metadata?.contactId != null,
+            () => `a form without a version was stopped as stale: ${short(metadata)}`,
+          );
+          const entry = await h.book.get(metadata?.contactId ?? '');
+          check(
+            entry !== null && entry.version !== version,
+            () => `stopped as stale on the book's own version ${version}`,
+          );
+          const next = decodeFormMetadata(
+            String((outcome.view as { private_metadata?: unknown }).private_metadata),
+          );
+          check(
+            next?.baseline?.version === entry?.version,
+            () =>
+              `the merged form is on version ${next?.baseline?.version}, the book's is ${entry?.version}`,
+          );
+          return;
+        }
         if (patched === null) {
           counts.inlineErrors++;
           const keys = outcome.action === 'errors' ? Object.keys(outcome.errors).join() : '';
@@ -811,6 +868,7 @@ describe('fuzz: form submissions and command texts against the real app', () => 
     expect(counts.patchesWithPicker).toBeGreaterThan(SUBMISSIONS / 100);
     expect(counts.patchesLaterGeneration).toBeGreaterThan(SUBMISSIONS / 100);
     expect(counts.pickerRefused).toBeGreaterThan(SUBMISSIONS / 100);
+    expect(counts.staleForms).toBeGreaterThan(10);
   }, 180_000);
 
   const commandText = fc.oneof(
@@ -1223,6 +1281,7 @@ describe('fuzz: form submissions and command texts against the real app', () => 
         metadata: null,
       },
       0,
+      null,
     );
     const ack = await post(body);
     expect(ack.status).toBe(200);

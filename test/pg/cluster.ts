@@ -122,6 +122,13 @@ export async function startCluster(bin: string, options: ClusterOptions = {}): P
 
   const caFile = join(dir, 'server.crt');
   const keyFile = join(dir, 'server.key');
+  const version = await majorVersion(bin);
+  // A linguistic default collation, as hosted servers have (en_US): the book's word index
+  // must not depend on the database's collation. ICU as the default needs PostgreSQL 15.
+  const collation =
+    version >= 15
+      ? ['--locale=C.UTF-8', '--locale-provider=icu', '--icu-locale=en-US']
+      : ['--locale=C.UTF-8'];
   // initdb and the certificate are independent; doing both at once saves a few hundred ms.
   await Promise.all([
     runServerTool(join(bin, 'initdb'), [
@@ -132,11 +139,7 @@ export async function startCluster(bin: string, options: ClusterOptions = {}): P
       '--auth-local=trust',
       '--auth-host=scram-sha-256',
       '--encoding=UTF8',
-      // A linguistic default collation, as hosted servers have (en_US): the book's word
-      // index must not depend on the database's collation.
-      '--locale=C.UTF-8',
-      '--locale-provider=icu',
-      '--icu-locale=en-US',
+      ...collation,
       '--no-sync',
       '--no-instructions',
     ]),
@@ -210,6 +213,11 @@ export async function startCluster(bin: string, options: ClusterOptions = {}): P
       }
     }
   }
+}
+
+async function majorVersion(bin: string): Promise<number> {
+  const { stdout } = await run(join(bin, 'initdb'), ['--version']);
+  return Number(/(\d+)/.exec(stdout)?.[1] ?? 0);
 }
 
 export async function stopCluster(dir: string, bin: string): Promise<void> {

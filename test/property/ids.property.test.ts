@@ -19,7 +19,7 @@ import {
   encodeFormMetadata,
 } from '../../src/slack/metadata';
 import { createStuutClient, type StuutClient } from '../../src/stuut/client';
-import { EMPTY_FORM_VALUES } from '../fixtures';
+import { EMPTY_FORM_VALUES, failingBook } from '../fixtures';
 import { conciseReport, fragmentString, hostileString, SEED } from './arbitraries';
 
 const TOKEN = 'stuut-property-token';
@@ -215,6 +215,7 @@ describe('contact ids reach Stuut only as one percent-encoded path segment', () 
           baseline: null,
           generation: 0,
           picker: false,
+          source: 'form',
         });
         const decoded = decodeFormMetadata(text);
         if (isValidContactId(id)) expect(decoded?.contactId).toBe(id);
@@ -244,6 +245,9 @@ describe('command parsing', () => {
           'update ic_7Qm2xK9a',
           'update priya raman',
           'find priya',
+          'history',
+          'History',
+          'history priya raman',
           'upd',
         ),
         fc.array(
@@ -266,12 +270,12 @@ describe('command parsing', () => {
       .map(([head, words]) => [head, ...words].join(' ')),
   );
 
-  test('never throws, and answers with one of its four kinds', () => {
-    const kinds = { help: 0, update: 0, find: 0, invalid: 0 };
+  test('never throws, and answers with one of its five kinds', () => {
+    const kinds = { help: 0, update: 0, find: 0, history: 0, invalid: 0 };
     fc.assert(
       fc.property(commandText, (text) => {
         const parsed = parseCommand(text, 'US');
-        expect(['help', 'update', 'find', 'invalid']).toContain(parsed.kind);
+        expect(['help', 'update', 'find', 'history', 'invalid']).toContain(parsed.kind);
         kinds[parsed.kind]++;
         if (parsed.kind === 'invalid') {
           expect(parsed.problems.length).toBeGreaterThan(0);
@@ -288,7 +292,7 @@ describe('command parsing', () => {
     fc.assert(
       fc.property(commandText, (text) => {
         const parsed = parseCommand(text, 'US');
-        if (parsed.kind !== 'update' && parsed.kind !== 'find') return;
+        if (parsed.kind !== 'update' && parsed.kind !== 'find' && parsed.kind !== 'history') return;
         if (parsed.query === null) return;
         queries++;
         expect(parsed.query).not.toBe('');
@@ -302,11 +306,11 @@ describe('command parsing', () => {
     expect(queries).toBeGreaterThan(100);
   });
 
-  test('an update proposes only values the form accepts, and find proposes none', () => {
+  test('an update proposes only values the form accepts, and find and history propose none', () => {
     fc.assert(
       fc.property(commandText, (text) => {
         const parsed = parseCommand(text, 'US');
-        if (parsed.kind === 'find') {
+        if (parsed.kind === 'find' || parsed.kind === 'history') {
           expect(Object.keys(parsed)).toEqual(['kind', 'query']);
           return;
         }
@@ -335,14 +339,7 @@ describe('a typed query reaches Stuut only as a valid id, percent-encoded', () =
   let dir: string;
   let realBook: Book;
   const logger = createLogger('silent');
-  const failingBook = new Proxy({} as Book, {
-    get: (_target, key) =>
-      key === 'engine'
-        ? 'sqlite'
-        : async () => {
-            throw new Error('the book is down');
-          },
-  });
+  const downBook = failingBook('the book is down', 'sqlite');
   const allowAll: EditorCheck = { check: async () => ({ allowed: true }), editors: null };
 
   beforeAll(async () => {
@@ -384,6 +381,7 @@ describe('a typed query reaches Stuut only as a valid id, percent-encoded', () =
       logger,
       editors: allowAll,
       book,
+      history: book,
       bookWithinMs: 1_000,
     });
     const views: ModalView[] = [];
@@ -476,7 +474,7 @@ describe('a typed query reaches Stuut only as a valid id, percent-encoded', () =
 
   test.each([
     ['the real book', () => realBook],
-    ['a failing book', () => failingBook],
+    ['a failing book', () => downBook],
   ])(
     'with %s: every reachable id is valid and sent as one encoded segment',
     async (_what, bookOf) => {
@@ -502,7 +500,7 @@ describe('a typed query reaches Stuut only as a valid id, percent-encoded', () =
             parsed.query !== null &&
             !isValidContactId(parsed.query)
           ) {
-            if (book === failingBook) expect(ids).toEqual([]);
+            if (book === downBook) expect(ids).toEqual([]);
             for (const id of ids) expect(await realBook.get(id)).not.toBeNull();
           }
         }),

@@ -31,12 +31,19 @@ import {
   noMatchMessage,
   severalMatchesMessage,
 } from '../../src/slack/messages/find';
+import { historyMessage } from '../../src/slack/messages/history';
 import {
   commandProblemMessage,
   confirmationUndeliveredMessage,
   savedNoticeMessage,
   saveFailedMessage,
 } from '../../src/slack/messages/notices';
+import {
+  undoConfirmationMessage,
+  undoFailedMessage,
+  undoneOriginalMessage,
+  undoRefusedMessage,
+} from '../../src/slack/messages/undo';
 import { escapeMrkdwn, escapeToFit, fitMrkdwn, truncate } from '../../src/slack/mrkdwn';
 import { contactFormView, formForBookEntry } from '../../src/slack/views/contactForm';
 import { savedView } from '../../src/slack/views/saveViews';
@@ -773,6 +780,111 @@ describe('mrkdwn from arbitrary field values and command text', () => {
           }
         },
       ),
+      RUNS,
+    );
+  });
+});
+
+describe('mrkdwn of history and undo from arbitrary names and values', () => {
+  const AT = new Date('2026-11-02T10:00:00.000Z');
+  const changeRecord = (id: number, changes: FieldChange[], undoneBy: number | null = null) => ({
+    id,
+    contactId: 'ic_7Qm2xK9a',
+    slackUser: USER,
+    slackTeam: null,
+    at: AT,
+    source: 'form' as const,
+    changes,
+    modifiedAt: null,
+    undoes: null,
+    undoneBy,
+    versionAfter: id,
+  });
+
+  test('a page of history: names and values shown as typed, never as markup', () => {
+    fc.assert(
+      fc.property(
+        hostileString,
+        fc.array(saveArb, { minLength: 0, maxLength: 12 }),
+        fc.boolean(),
+        (name, saves, hasOlder) => {
+          const changes = saves.map((save, i) =>
+            changeRecord(100 - i, save.changes, i % 3 ? null : 1),
+          );
+          const message = historyMessage({
+            contactId: 'ic_7Qm2xK9a',
+            name,
+            changes,
+            hasOlder,
+            older: !hasOlder,
+          });
+          expectSafeMessage(message, 'history');
+          const heading = message.blocks[0] as { text: { text: string } };
+          const shown = /of \*(.*)\*/s.exec(heading.text.text)?.[1];
+          expect(shown).toBeDefined();
+          expectEscapedOrCut(shown ?? '', name, 200);
+        },
+      ),
+      RUNS,
+    );
+  });
+
+  test('the undo messages: its confirmation (shared or not), the original marked, the refusal', () => {
+    fc.assert(
+      fc.property(hostileString, saveArb, fc.boolean(), (name, { changes }, shared) => {
+        const contact = {
+          id: 'ic_prop1',
+          email: 'p@example.com',
+          name,
+          given_name: null,
+          family_name: null,
+        };
+        const confirmation = undoConfirmationMessage({
+          undoerId: USER,
+          originalUserId: USER,
+          contact,
+          changes,
+          shared,
+        });
+        expectSafeMessage(confirmation, 'undo confirmation');
+        const section = confirmation.blocks[0] as { text: { text: string } };
+        const shownName = escapeToFit(name, 200);
+        expectEscapedOrCut(shownName, name, 200);
+        // Named as typed where values may be shown (a shared channel may show the id instead).
+        if (!shared && name !== '') {
+          expect(
+            section.text.text.startsWith(
+              `:leftwards_arrow_with_hook: <@${USER}> undid their own change to *${shownName}*:`,
+            ),
+          ).toBe(true);
+        }
+        const original = undoneOriginalMessage({
+          originalUserId: USER,
+          contact,
+          changes,
+          undoerId: USER,
+          at: AT,
+          shared,
+        });
+        expectSafeMessage(original, 'undone original');
+        const refused = undoRefusedMessage({
+          refusal: { kind: 'changed_since', fields: changes.map((c) => c.field) },
+          contactId: 'ic_7Qm2xK9a',
+          since: [changeRecord(7, changes)],
+        });
+        expectSafeMessage(refused, 'undo refused');
+      }),
+      RUNS,
+    );
+  });
+
+  test('an undo Stuut refused: its reason (which quotes Stuut’s answer) shown, never as markup', () => {
+    fc.assert(
+      fc.property(hostileString, fc.boolean(), (detail, definite) => {
+        // What StuutHttpError.userMessage makes of a 409 or a 422 that names no field.
+        const failed = undoFailedMessage(`Stuut refused the change: ${detail}.`, definite);
+        expectSafeMessage(failed, 'undo failed');
+      }),
       RUNS,
     );
   });

@@ -4,12 +4,16 @@ import {
   BUTTON_VALUE_MAX,
   decodeEditButton,
   decodeFormMetadata,
+  decodeHistoryButton,
   decodeOpenContactButton,
   decodeReopenButton,
+  decodeUndoButton,
   encodeEditButton,
   encodeFormMetadata,
+  encodeHistoryButton,
   encodeOpenContactButton,
   encodeReopenButton,
+  encodeUndoButton,
   type FormMetadata,
   PRIVATE_METADATA_MAX,
 } from '../../src/slack/metadata';
@@ -59,6 +63,7 @@ describe('form private_metadata', () => {
         baseline: BASELINE,
         generation: 0,
         picker: false,
+        source: 'form',
       },
     ],
     [
@@ -69,6 +74,7 @@ describe('form private_metadata', () => {
         baseline: null,
         generation: 0,
         picker: false,
+        source: 'form',
       },
     ],
     [
@@ -79,6 +85,7 @@ describe('form private_metadata', () => {
         baseline: null,
         generation: 0,
         picker: true,
+        source: 'form',
       },
     ],
     [
@@ -89,6 +96,7 @@ describe('form private_metadata', () => {
         baseline: { ...BASELINE, from: 'import', version: null },
         generation: 3,
         picker: true,
+        source: 'form',
       },
     ],
     [
@@ -99,6 +107,7 @@ describe('form private_metadata', () => {
         baseline: { ...BASELINE, version: Number.MAX_SAFE_INTEGER },
         generation: 1_000_000,
         picker: true,
+        source: 'edit',
       },
     ],
     [
@@ -121,12 +130,28 @@ describe('form private_metadata', () => {
         },
         generation: 0,
         picker: false,
+        source: 'form',
       },
     ],
   ])('round-trips %s', (_what, metadata) => {
     const text = encodeFormMetadata(metadata);
     expect(typeof text).toBe('string');
     expect(decodeFormMetadata(text)).toEqual(metadata);
+  });
+
+  test('a form opened before the source was recorded reads as opened from a command', () => {
+    const text = encodeFormMetadata({
+      contactId: ID,
+      origin: { channelId: 'C0123', responseUrl: null },
+      baseline: null,
+      generation: 2,
+      picker: false,
+      source: 'edit',
+    });
+    const older = JSON.parse(text) as Record<string, unknown>;
+    delete older.s;
+    expect(decodeFormMetadata(JSON.stringify(older))?.source).toBe('form');
+    expect(decodeFormMetadata(JSON.stringify({ ...older, s: 'undo' }))).toBeNull();
   });
 
   test('refuses an id that is not a contact id', () => {
@@ -136,6 +161,7 @@ describe('form private_metadata', () => {
       baseline: null,
       generation: 0,
       picker: false,
+      source: 'form',
     });
     expect(decodeFormMetadata(text)).toBeNull();
   });
@@ -159,6 +185,7 @@ describe('form private_metadata', () => {
       },
       generation: 0,
       picker: false,
+      source: 'form',
     });
     expect(decodeFormMetadata(JSON.stringify({ c: null, ch: null, r: null, b: null }))).toEqual({
       contactId: null,
@@ -166,6 +193,7 @@ describe('form private_metadata', () => {
       baseline: null,
       generation: 0,
       picker: false,
+      source: 'form',
     });
   });
 
@@ -340,7 +368,12 @@ describe('private_metadata size', () => {
   }
 
   /** Everything else a form's private_metadata holds, at its longest. */
-  const longest = { origin: longOrigin, generation: 1_000_000, picker: true };
+  const longest = {
+    origin: longOrigin,
+    generation: 1_000_000,
+    picker: true,
+    source: 'edit' as const,
+  };
 
   /** A form only ever gets a baseline through an Edit button, so it is what the button keeps. */
   function viaEditButton(baseline: Baseline): Baseline | null {
@@ -448,6 +481,52 @@ describe('Open contact button value (Update in a list, "Open the form for id")',
     'decoding garbage %j gives null',
     (text) => {
       expect(decodeOpenContactButton(text)).toBeNull();
+    },
+  );
+});
+
+describe('History and Older button value', () => {
+  test('round-trips the contact and the oldest change shown (none for the first page)', () => {
+    for (const value of [
+      { contactId: ID, beforeId: null },
+      { contactId: ID, beforeId: 1 },
+      { contactId: 'x'.repeat(128), beforeId: Number.MAX_SAFE_INTEGER },
+    ]) {
+      const text = encodeHistoryButton(value);
+      expect(text.length).toBeLessThanOrEqual(BUTTON_VALUE_MAX);
+      expect(decodeHistoryButton(text)).toEqual(value);
+    }
+  });
+
+  test.each([
+    ...GARBAGE,
+    '{"c":"ic_1","b":0}',
+    '{"c":"ic_1","b":-3}',
+    '{"c":"ic_1","b":1.5}',
+    '{"c":"ic_1","b":"7"}',
+    '{"c":"../x","b":null}',
+  ])('refuses %j', (text) => {
+    expect(decodeHistoryButton(text)).toBeNull();
+  });
+
+  test('a value without b reads as the first page', () => {
+    expect(decodeHistoryButton(JSON.stringify({ c: ID }))).toEqual({
+      contactId: ID,
+      beforeId: null,
+    });
+  });
+});
+
+describe('Undo button value', () => {
+  test('carries only the change id', () => {
+    expect(encodeUndoButton(42)).toBe('{"u":42}');
+    expect(decodeUndoButton(encodeUndoButton(42))).toBe(42);
+  });
+
+  test.each([...GARBAGE, '{"u":0}', '{"u":-1}', '{"u":1.5}', '{"u":"42"}', '{"c":"ic_1"}'])(
+    'refuses %j',
+    (text) => {
+      expect(decodeUndoButton(text)).toBeNull();
     },
   );
 });

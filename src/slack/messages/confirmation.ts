@@ -4,7 +4,7 @@ import type { FieldChange } from '../../domain/diff';
 import { ACTION_ID } from '../ids';
 import { type EditButtonValue, encodeEditButton, encodeUndoButton } from '../metadata';
 import { escapeMrkdwn, slackDate, truncate, userMention } from '../mrkdwn';
-import { changesText, contactFieldsSection } from './contactText';
+import { changesText, contactFieldsSection, sharedDisplayName } from './contactText';
 
 export interface SlackMessage {
   /** The fallback for notifications and screen readers; always present. */
@@ -79,24 +79,6 @@ export function confirmationMessage(model: ConfirmationModel): SlackMessage {
       ),
     ],
   };
-}
-
-/** Text that could be an email address or a phone number: never shown in a shared channel. */
-const CONTACT_DATA_SHAPE = /@|\d(?:[\s().\-/]*\d){5,}/;
-
-/**
- * The contact's name for a shared channel, as mrkdwn (`plain` for the fallback, `bold` for
- * the blocks); the id when there is no name, or the name looks like an email or a number.
- */
-function sharedDisplayName(contact: InternalContact): { plain: string; bold: string } {
-  const parts = [contact.given_name, contact.family_name].filter(Boolean).join(' ');
-  const name = contact.name || parts;
-  if (name && !CONTACT_DATA_SHAPE.test(name)) {
-    const escaped = escapeMrkdwn(truncate(name, 200));
-    return { plain: escaped, bold: `*${escaped}*` };
-  }
-  const id = `contact \`${escapeMrkdwn(contact.id)}\``;
-  return { plain: id, bold: id };
 }
 
 /** The confirmation for a channel shared with another organisation: who changed which fields. */

@@ -42,3 +42,23 @@ export function contactFieldsSection(
     })),
   };
 }
+
+/** Text that could be an email address or a phone number: never shown in a shared channel. */
+const CONTACT_DATA_SHAPE = /@|\d(?:[\s().\-/]*\d){5,}/;
+
+/**
+ * The contact's name for a shared channel, as mrkdwn (`plain` for the fallback, `bold` for
+ * the blocks); the id when there is no name, or the name looks like an email or a number.
+ */
+export function sharedDisplayName(
+  contact: Pick<InternalContact, 'id' | 'name' | 'given_name' | 'family_name'>,
+): { plain: string; bold: string } {
+  const parts = [contact.given_name, contact.family_name].filter(Boolean).join(' ');
+  const name = contact.name || parts;
+  if (name && !CONTACT_DATA_SHAPE.test(name)) {
+    const escaped = escapeMrkdwn(truncate(name, 200));
+    return { plain: escaped, bold: `*${escaped}*` };
+  }
+  const id = `contact \`${escapeMrkdwn(contact.id)}\``;
+  return { plain: id, bold: id };
+}

@@ -1,13 +1,22 @@
 import type { KnownBlock } from '@slack/types';
 import type { ChangeRecord } from '../../book/history';
-import { FIELD_LABELS } from '../../domain/contact';
+import { displayName, FIELD_LABELS, type InternalContact } from '../../domain/contact';
 import type { FieldChange } from '../../domain/diff';
 import type { UndoRefusal } from '../../domain/undo';
 import { ACTION_ID } from '../ids';
 import { encodeOpenContactButton } from '../metadata';
 import { escapeToFit, slackDate, truncate, userMention } from '../mrkdwn';
 import type { SlackMessage } from './confirmation';
-import { changesText } from './contactText';
+import { changesText, sharedDisplayName } from './contactText';
+
+type ContactName = Pick<InternalContact, 'id' | 'email' | 'name' | 'given_name' | 'family_name'>;
+
+/** The contact's name as mrkdwn; in a shared channel never an email or a number. */
+function nameFor(contact: ContactName, shared: boolean): { plain: string; bold: string } {
+  if (shared) return sharedDisplayName(contact);
+  const escaped = escapeToFit(displayName(contact), 200);
+  return { plain: escaped, bold: `*${escaped}*` };
+}
 
 function section(blockId: string, text: string): KnownBlock {
   return {
@@ -28,8 +37,8 @@ const fieldNames = (changes: readonly FieldChange[]) =>
 export function undoConfirmationMessage(model: {
   undoerId: string;
   originalUserId: string;
-  /** The contact's name as people know it, unescaped. */
-  name: string;
+  /** The contact, for its name (in a shared channel, never an email or a number). */
+  contact: ContactName;
   /** From the change's "after" back to its "before". */
   changes: readonly FieldChange[];
   shared: boolean;
@@ -39,8 +48,8 @@ export function undoConfirmationMessage(model: {
     model.undoerId === model.originalUserId
       ? 'their own'
       : `${userMention(model.originalUserId)}'s`;
-  const name = escapeToFit(model.name, 200);
-  const head = `:leftwards_arrow_with_hook: ${who} undid ${whose} change to *${name}*`;
+  const name = nameFor(model.contact, model.shared);
+  const head = `:leftwards_arrow_with_hook: ${who} undid ${whose} change to ${name.bold}`;
   const body = model.shared
     ? `${head}: ${fieldNames(model.changes)}.`
     : `${head}:\n${changesText(model.changes)}`;
@@ -57,7 +66,10 @@ export function undoConfirmationMessage(model: {
       ],
     });
   }
-  return { text: `${who} undid ${whose} change to ${name}: ${fieldNames(model.changes)}.`, blocks };
+  return {
+    text: `${who} undid ${whose} change to ${name.plain}: ${fieldNames(model.changes)}.`,
+    blocks,
+  };
 }
 
 /**
@@ -157,9 +169,11 @@ export function undoRefusedMessage(model: {
 
 /** Stuut did not take the undo back. `definite`: nothing was applied, and Undo still works. */
 export function undoFailedMessage(reason: string, definite: boolean): SlackMessage {
+  // The reason may quote Stuut's answer: escaped like every other text from outside.
+  const why = escapeToFit(reason, 2500);
   const text = definite
-    ? `:x: The undo did not go through: ${reason} Nothing changed in Stuut, and the Undo button still works.`
-    : `:warning: The undo may or may not have gone through: ${reason} Check the contact in Stuut before trying again; the Undo button works again in a minute.`;
+    ? `:x: The undo did not go through: ${why} Nothing changed in Stuut, and the Undo button still works.`
+    : `:warning: The undo may or may not have gone through: ${why} Check the contact in Stuut before trying again; the Undo button works again in half a minute.`;
   return { text: truncate(text, 3000), blocks: [section('undo_failed', text)] };
 }
 
@@ -169,14 +183,14 @@ export function undoFailedMessage(reason: string, definite: boolean): SlackMessa
  */
 export function undoneOriginalMessage(model: {
   originalUserId: string;
-  name: string;
+  contact: ContactName;
   changes: readonly FieldChange[];
   undoerId: string;
   at: Date;
   /** No values where the original's channel is shared with another organisation. */
   shared: boolean;
 }): SlackMessage {
-  const head = `:memo: ${userMention(model.originalUserId)} updated *${escapeToFit(model.name, 200)}* in Stuut`;
+  const head = `:memo: ${userMention(model.originalUserId)} updated ${nameFor(model.contact, model.shared).bold} in Stuut`;
   const body = model.shared
     ? `${head}\nChanged: ${fieldNames(model.changes)}.`
     : `${head}\n${changesText(model.changes)}`;

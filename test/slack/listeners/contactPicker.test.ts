@@ -10,7 +10,7 @@ import {
   pickerOptions,
 } from '../../../src/slack/listeners/options/contactPicker';
 import { pickerLabel } from '../../../src/slack/views/contactForm';
-import { SAMPLE_VALUES } from '../../fixtures';
+import { bookDouble, SAMPLE_VALUES } from '../../fixtures';
 
 const SEEN = new Date('2025-03-14T09:26:53.589Z');
 
@@ -170,21 +170,14 @@ describe('pickerOptions', () => {
 
 /** A book whose search the test controls; everything else is unused here. */
 function bookSearching(search: (query: string, limit: number) => Promise<SearchResult>): Book {
-  const unused = () => {
-    throw new Error('not used by the picker');
-  };
-  return {
-    engine: 'sqlite',
-    search,
-    learn: unused,
-    get: unused,
-    findByEmail: unused,
-    recent: unused,
-    importRows: unused,
-    forget: unused,
-    ping: unused,
-    close: unused,
-  } as Book;
+  return bookDouble(
+    { search },
+    {
+      otherwise: () => () => {
+        throw new Error('not used by the picker');
+      },
+    },
+  );
 }
 
 class Lines extends Writable {

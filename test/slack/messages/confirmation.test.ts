@@ -12,7 +12,7 @@ import {
   confirmationMessage,
   type SlackMessage,
 } from '../../../src/slack/messages/confirmation';
-import { decodeEditButton } from '../../../src/slack/metadata';
+import { decodeEditButton, decodeUndoButton } from '../../../src/slack/metadata';
 import { SAMPLE_VALUES, sampleContact, worstCaseSave } from '../../fixtures';
 
 const ID = 'ic_7Qm2xK9a';
@@ -516,5 +516,39 @@ describe('confirmationMessage: values changed outside the bot', () => {
     });
     expect(broadcastMentions(message)).toEqual([]);
     expect(block(message, 'elsewhere').elements?.[0]?.text).toContain('&lt;!here&gt;');
+  });
+});
+
+describe('confirmationMessage: Undo', () => {
+  const model = (more: Partial<ConfirmationModel> = {}): ConfirmationModel => ({
+    contact: contactWith({ phone: '+12125550147' }),
+    changes: [{ field: 'phone', before: BEFORE.phone, after: '+12125550147' }],
+    userId: USER,
+    seenAt: SEEN_AT,
+    ...more,
+  });
+  const actionIds = (message: SlackMessage) =>
+    block(message, 'actions').elements?.map((element) => element.action_id);
+
+  test('an Undo button after Edit when the change can be taken back; its value is the id', () => {
+    const message = confirmationMessage(model({ undoChangeId: 12 }));
+    expect(actionIds(message)).toEqual([ACTION_ID.editContact, ACTION_ID.undoChange]);
+    const undo = block(message, 'actions').elements?.[1];
+    expect(undo?.text).toEqual({ type: 'plain_text', text: 'Undo', emoji: true });
+    expect(decodeUndoButton(undo?.value ?? '')).toBe(12);
+    expect(validateMessage(message)).toEqual([]);
+  });
+
+  test('no Undo when a before was unknown (no change id), or none was recorded', () => {
+    expect(actionIds(confirmationMessage(model({ undoChangeId: null })))).toEqual([
+      ACTION_ID.editContact,
+    ]);
+    expect(actionIds(confirmationMessage(model()))).toEqual([ACTION_ID.editContact]);
+  });
+
+  test('in a shared channel Undo is offered too, and carries no value', () => {
+    const message = confirmationMessage(model({ undoChangeId: 12, shared: true }));
+    expect(actionIds(message)).toEqual([ACTION_ID.editContact, ACTION_ID.undoChange]);
+    expect(JSON.stringify(message)).not.toMatch(/555/);
   });
 });

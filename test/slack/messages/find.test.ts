@@ -11,7 +11,7 @@ import {
   type Proposals,
   severalMatchesMessage,
 } from '../../../src/slack/messages/find';
-import { decodeOpenContactButton } from '../../../src/slack/metadata';
+import { decodeHistoryButton, decodeOpenContactButton } from '../../../src/slack/metadata';
 import { SAMPLE_VALUES } from '../../fixtures';
 
 const SEEN = new Date('2025-03-14T09:26:53.589Z');
@@ -127,7 +127,7 @@ describe('severalMatchesMessage', () => {
     expect(block(message, 'heading').text?.text).toBe(
       '3 contacts in the book match *given*. Which one?',
     );
-    expect(message.text).toBe('3 contacts match given. Pick one to update.');
+    expect(message.text).toBe('3 contacts match given. Pick one.');
   });
 
   test('lists the matches in the order given (best first), with name, email and job title', () => {
@@ -150,6 +150,21 @@ describe('severalMatchesMessage', () => {
         ...PROPOSALS,
       });
     });
+  });
+
+  test('for /contact history each button shows that contact’s history from the newest', () => {
+    const list = severalMatchesMessage('given', matches, 3, undefined, 'history');
+    const found = buttons(list);
+    expect(found).toHaveLength(3);
+    found.forEach((button, i) => {
+      expect(button.action_id).toBe(ACTION_ID.showHistory);
+      expect(button.text).toMatchObject({ type: 'plain_text', text: 'History' });
+      expect(decodeHistoryButton(button.value ?? '')).toEqual({
+        contactId: `ic_contact${i + 1}`,
+        beforeId: null,
+      });
+    });
+    expect(validateMessage(list)).toEqual([]);
   });
 
   test('without proposals the buttons carry none', () => {

@@ -181,10 +181,24 @@ describe('contactFormView: the modal', () => {
   test('private_metadata carries the id, the origin, the baseline, generation 0, no picker', () => {
     expect(
       decodeFormMetadata(contactFormView(model({ baseline: BASELINE })).private_metadata ?? ''),
-    ).toEqual({ contactId: ID, origin: ORIGIN, baseline: BASELINE, generation: 0, picker: false });
+    ).toEqual({
+      contactId: ID,
+      origin: ORIGIN,
+      baseline: BASELINE,
+      generation: 0,
+      picker: false,
+      source: 'form',
+    });
     expect(
       decodeFormMetadata(contactFormView(model({ contactId: null })).private_metadata ?? ''),
-    ).toEqual({ contactId: null, origin: ORIGIN, baseline: null, generation: 0, picker: false });
+    ).toEqual({
+      contactId: null,
+      origin: ORIGIN,
+      baseline: null,
+      generation: 0,
+      picker: false,
+      source: 'form',
+    });
   });
 });
 

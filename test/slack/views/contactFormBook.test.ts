@@ -311,6 +311,7 @@ describe('the form with a contact picker', () => {
       baseline: null,
       generation: 0,
       picker: true,
+      source: 'form',
     });
   });
 
@@ -415,6 +416,7 @@ describe('formForBookEntry', () => {
       },
       generation: 0,
       picker: false,
+      source: 'form',
     });
   });
 
@@ -556,6 +558,7 @@ describe('formForUnknownId', () => {
       baseline: null,
       generation: 0,
       picker: false,
+      source: 'form',
     });
     expect(validateView(view)).toEqual([]);
   });

@@ -9,7 +9,7 @@ import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { Book, BookEntry } from '../../../book/book';
 import type { ChangeRecord, HistoryBook } from '../../../book/history';
-import { displayName, type InternalContact, valuesOf } from '../../../domain/contact';
+import { type InternalContact, valuesOf } from '../../../domain/contact';
 import { undoPatch, undoRefusal } from '../../../domain/undo';
 import { BotFailureError } from '../../../errors';
 import { withDeadline } from '../../../inflight';
@@ -224,12 +224,11 @@ async function announce(
   reverted: ChangeRecord['changes'],
 ): Promise<void> {
   const { body, client, respond, person } = request;
-  const name = displayName(contact);
   const target = deps.contactUpdatesChannel ?? body.channel?.id ?? null;
   const model = {
     undoerId: person.userId,
     originalUserId: change.slackUser,
-    name,
+    contact,
     changes: reverted,
   };
   if (target) {
@@ -264,7 +263,7 @@ async function announce(
         replace_original: true,
         ...undoneOriginalMessage({
           originalUserId: change.slackUser,
-          name,
+          contact,
           changes: change.changes,
           undoerId: person.userId,
           at,
