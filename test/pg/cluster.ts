@@ -66,9 +66,18 @@ export async function findPgBinaries(): Promise<string | null> {
 
 const asRoot = process.getuid?.() === 0;
 
+/**
+ * runuser lives in /usr/sbin, which a minimal PATH (a CI runner's, say) may leave out: look
+ * there too before relying on PATH.
+ */
+const RUNUSER =
+  ['/usr/sbin/runuser', '/sbin/runuser', '/usr/bin/runuser', '/bin/runuser'].find((path) =>
+    existsSync(path),
+  ) ?? 'runuser';
+
 /** initdb and postgres refuse to run as root: run them as the postgres user then. */
 function runServerTool(tool: string, args: readonly string[]) {
-  return asRoot ? run('runuser', ['-u', 'postgres', '--', tool, ...args]) : run(tool, args);
+  return asRoot ? run(RUNUSER, ['-u', 'postgres', '--', tool, ...args]) : run(tool, args);
 }
 
 function giveToServer(path: string): void {
