@@ -113,7 +113,9 @@ function fieldInput(field: ContactField, model: ContactFormModel): InputBlock {
   return {
     type: 'input',
     block_id: inputBlockId(field, generation),
-    optional: true,
+    // With known values the email box starts filled and must stay so: Slack then refuses an
+    // emptied one itself, instead of a label saying "(optional)" over a hint saying "Required".
+    optional: !(model.baseline && field === 'email'),
     label: plain(FIELD_LABELS[field]),
     ...(hint ? { hint: plain(hint) } : {}),
     element,
