@@ -76,8 +76,17 @@ export interface HistoryBook {
   getChange(id: number): Promise<ChangeRecord | null>;
   /** Changes that made the contact's version go past `version`, oldest first. */
   changesSince(contactId: string, version: number): Promise<ChangeRecord[]>;
-  /** Compare-and-set: succeeds only while the book still holds `version` and no live claim. */
-  claimVersion(contactId: string, version: number, until: Date, now: Date): Promise<VersionClaim>;
+  /**
+   * Compare-and-set: succeeds only while the book still holds `version` and no live claim but
+   * the `owner`'s own (a form retrying after a failure that may have landed).
+   */
+  claimVersion(
+    contactId: string,
+    version: number,
+    until: Date,
+    now: Date,
+    owner?: string,
+  ): Promise<VersionClaim>;
   releaseVersion(contactId: string, version: number): Promise<void>;
   /** A lease on undoing one change, which lapses by itself at `until`. */
   claimUndo(changeId: number, until: Date, now: Date): Promise<UndoClaim>;

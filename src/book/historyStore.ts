@@ -99,7 +99,7 @@ export async function recordChange(
     .executeTakeFirstOrThrow();
   await trx
     .updateTable('contacts')
-    .set({ claim_until: null })
+    .set({ claim_until: null, claim_owner: null })
     .where('id', '=', change.contactId)
     .execute();
   if (change.undoes) {
@@ -161,14 +161,20 @@ export async function claimVersion(
   version: number,
   until: Date,
   now: Date,
+  owner?: string,
 ): Promise<VersionClaim> {
   const claimed = await db
     .updateTable('contacts')
-    .set({ claim_until: until.toISOString() })
+    .set({ claim_until: until.toISOString(), claim_owner: owner ?? null })
     .where('id', '=', contactId)
     .where('version', '=', version)
     .where((eb) =>
-      eb.or([eb('claim_until', 'is', null), eb('claim_until', '<', now.toISOString())]),
+      eb.or([
+        eb('claim_until', 'is', null),
+        eb('claim_until', '<', now.toISOString()),
+        // The same form saving again (after a failure that may or may not have landed).
+        ...(owner ? [eb('claim_owner', '=', owner)] : []),
+      ]),
     )
     .executeTakeFirst();
   if (claimed.numUpdatedRows > 0n) return { kind: 'claimed' };
@@ -186,7 +192,7 @@ export async function claimVersion(
 export async function releaseVersion(db: Db, contactId: string, version: number): Promise<void> {
   await db
     .updateTable('contacts')
-    .set({ claim_until: null })
+    .set({ claim_until: null, claim_owner: null })
     .where('id', '=', contactId)
     .where('version', '=', version)
     .execute();

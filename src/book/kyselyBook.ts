@@ -87,8 +87,14 @@ export class KyselyBook implements Book {
     return history.changesSince(this.#db, contactId, version);
   }
 
-  claimVersion(contactId: string, version: number, until: Date, now: Date): Promise<VersionClaim> {
-    return history.claimVersion(this.#db, contactId, version, until, now);
+  claimVersion(
+    contactId: string,
+    version: number,
+    until: Date,
+    now: Date,
+    owner?: string,
+  ): Promise<VersionClaim> {
+    return history.claimVersion(this.#db, contactId, version, until, now, owner);
   }
 
   releaseVersion(contactId: string, version: number): Promise<void> {
@@ -122,6 +128,7 @@ export class KyselyBook implements Book {
       version: 1,
       // Learning ends any save claim: the version it claimed is history now.
       claim_until: null,
+      claim_owner: null,
     };
     let before = await this.#lockRows(trx, [contact.id]).then((rows) => rows[0]);
     if (!before) {
@@ -299,6 +306,7 @@ export class KyselyBook implements Book {
         seen_at: seenAt,
         version: 1,
         claim_until: null,
+        claim_owner: null,
       }),
     );
     const insert = trx.insertInto('contacts');

@@ -83,6 +83,7 @@ function historyAndClaims(engine: Engine): Migration {
   return {
     async up(db: Kysely<unknown>) {
       await db.schema.alterTable('contacts').addColumn('claim_until', 'text').execute();
+      await db.schema.alterTable('contacts').addColumn('claim_owner', 'text').execute();
       await db.schema
         .createTable('contact_changes')
         .$call((table) =>

@@ -12,6 +12,8 @@ export interface PruningOptions {
   batch?: number;
   /** How often it runs after the first run at start; default daily. */
   everyMs?: number;
+  /** Asked between batches: true ends the run early (a shutdown does not wait it out). */
+  shouldStop?: () => boolean;
 }
 
 export const PRUNE_BATCH = 500;
@@ -29,7 +31,7 @@ export async function pruneHistoryOnce(options: PruningOptions): Promise<number>
   for (;;) {
     const deleted = await options.history.pruneHistory(before, batch);
     total += deleted;
-    if (deleted < batch) break;
+    if (deleted < batch || options.shouldStop?.()) break;
     await yieldToEvents();
   }
   if (total > 0) options.logger.info({ deleted: total, days: options.days }, 'history pruned');
@@ -45,9 +47,11 @@ export function schedulePruning(options: PruningOptions): { stop(): Promise<void
   let stopped = false;
   const run = () => {
     if (stopped) return;
-    running = pruneHistoryOnce(options).catch((error: unknown) => {
-      options.logger.error({ err: error }, 'pruning history failed; it runs again tomorrow');
-    });
+    running = pruneHistoryOnce({ ...options, shouldStop: () => stopped }).catch(
+      (error: unknown) => {
+        options.logger.error({ err: error }, 'pruning history failed; it runs again tomorrow');
+      },
+    );
   };
   run();
   const timer = setInterval(run, options.everyMs ?? DAY_MS);

@@ -25,6 +25,8 @@ export interface ContactsTable {
    * two saves of one version from both going through. Learning clears it.
    */
   claim_until: string | null;
+  /** Who holds that claim (the form's view), so its own retry is not kept out by it. */
+  claim_owner: string | null;
 }
 
 /** One recorded change of one contact (see book/history). */

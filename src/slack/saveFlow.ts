@@ -28,7 +28,12 @@ import { BotFailureError } from '../errors';
 import { withDeadline } from '../inflight';
 import type { Logger } from '../logger';
 import type { StuutClient } from '../stuut/client';
-import { InvalidContactIdError, StuutError, StuutHttpError } from '../stuut/errors';
+import {
+  InvalidContactIdError,
+  StuutError,
+  StuutHttpError,
+  surelyNotApplied,
+} from '../stuut/errors';
 import type { ChannelSharing } from './channels';
 import { type Person, slackErrorCode, tellPerson } from './delivery';
 import { confirmationMessage } from './messages/confirmation';
@@ -117,16 +122,21 @@ function formAfterFailure(request: SaveRequest, error: SaveError, inline: boolea
     notFound && metadata.baseline
       ? CLEARABLE_FIELDS.filter((field) => patch[field] === null)
       : form.clear.filter((v): v is ClearableField => v !== 'email');
+  // After a wrong id, only the changes carry over (the other boxes held another contact's
+  // values), in new block ids so that Slack does not keep them.
+  const typed: Partial<Record<ContactField, string | null>> = notFound
+    ? Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== null))
+    : form.values;
   return contactFormView({
     contactId: notFound || metadata.contactId === null ? null : contactId,
     typedContactId: form.typedContactId ?? contactId,
-    values: form.values,
+    values: typed,
     clear,
     baseline,
     origin: metadata.origin,
     // A wrong id is corrected in the id input, which a picker form does not have.
     picker: metadata.picker && !notFound,
-    generation: metadata.generation,
+    generation: notFound && metadata.baseline ? metadata.generation + 1 : metadata.generation,
     notice: notFound
       ? `There is no internal contact with id ${contactId}. Check the id and press Save again; your values are kept.`
       : `${error.userMessage} Your values are kept below.`,
@@ -167,8 +177,17 @@ export async function saveContact(deps: SaveFlowDeps, request: SaveRequest): Pro
     : Promise.resolve(false);
 
   const early = await withDeadline(pending, deps.ackWithinMs);
-  if (early) await request.ack(acknowledgement(deps, request, early));
-  else await request.ack({ response_action: 'update', view: savingView(contactId) });
+  // A lost acknowledgement (a socket that dropped meanwhile) must not stop what follows: the
+  // PATCH is under way, and its outcome still reaches the person and the book.
+  await request
+    .ack(
+      early
+        ? acknowledgement(deps, request, early)
+        : { response_action: 'update', view: savingView(contactId) },
+    )
+    .catch((error: unknown) => {
+      logger.warn({ slackError: slackErrorCode(error) }, 'acknowledging Save failed');
+    });
 
   // Everything after the acknowledgement shares one deadline. A Slack call still hanging when
   // it passes is abandoned, so that neither a save nor a shutdown waits on it.
@@ -179,7 +198,9 @@ export async function saveContact(deps: SaveFlowDeps, request: SaveRequest): Pro
       // The modal first: the person is waiting on it; learning only feeds the confirmation.
       const shownInModal = early ? true : await showInModal(deps, request, outcome);
       const learned = outcome.ok ? await learn(deps, request, outcome.contact) : null;
-      if (!outcome.ok) await releaseClaim(deps, request);
+      // Only a save Stuut surely did not apply frees its version at once; otherwise the lease
+      // lapses by itself, so that nobody saves over a change that may have landed.
+      if (!outcome.ok && surelyNotApplied(outcome.error)) await releaseClaim(deps, request);
       await afterSave(deps, request, outcome, shownInModal, shared, learned);
       return true;
     })(),
@@ -227,8 +248,13 @@ async function learn(
         slackUser: request.person.userId,
         slackTeam: request.teamId,
         source: request.metadata.source,
-        // Before as the form knew it; the book fills in what it knew where the form did not.
-        changes: changesOf(request, contact),
+        // Before as the form knew it, when its version was claimed; otherwise the book's own
+        // values in the same transaction (the form's may be out of date).
+        changes: changedFields(
+          request.patch,
+          valuesOf(contact),
+          request.claimedVersion !== null ? (request.metadata.baseline?.values ?? null) : null,
+        ),
         modifiedAt: contact.modified_at,
       }),
       BOOK_LEARN_MAX_MS,
@@ -425,9 +451,9 @@ export type SaveClaim =
  */
 export async function claimForSave(
   deps: SaveFlowDeps & { defaultPhoneCountry: CountryCode },
-  request: Pick<SaveRequest, 'contactId' | 'metadata' | 'form'>,
+  request: Pick<SaveRequest, 'contactId' | 'metadata' | 'form'> & { userId: string },
 ): Promise<SaveClaim> {
-  const { contactId, metadata, form } = request;
+  const { contactId, metadata, form, userId } = request;
   const baseline = metadata.baseline;
   if (!baseline || baseline.version === null || metadata.contactId === null) {
     return { kind: 'go', claimedVersion: null };
@@ -437,7 +463,9 @@ export async function claimForSave(
   let claim: VersionClaim | undefined;
   try {
     claim = await withDeadline(
-      deps.history.claimVersion(contactId, baseline.version, until, now),
+      // The person saving owns the claim: after a failure that may have landed they were told
+      // so, and their own retry is let through; anyone else waits for the lease to lapse.
+      deps.history.claimVersion(contactId, baseline.version, until, now, `user:${userId}`),
       BOOK_CLAIM_MAX_MS,
     );
     if (claim === undefined)

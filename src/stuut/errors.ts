@@ -144,3 +144,16 @@ export class StuutCircuitOpenError extends StuutError {
 function clockTime(date: Date): string {
   return date.toISOString().slice(11, 19);
 }
+
+/**
+ * Whether Stuut surely did not apply the request: a 4xx answer, an id refused before any
+ * request, or the breaker refusing before this request made any. A 5xx, a reset or a timeout
+ * may have been applied.
+ */
+export function surelyNotApplied(error: unknown): boolean {
+  return (
+    (error instanceof StuutHttpError && error.status < 500) ||
+    error instanceof InvalidContactIdError ||
+    (error instanceof StuutCircuitOpenError && error.attempts === 0)
+  );
+}

@@ -541,6 +541,49 @@ describe.each<Engine>(['sqlite', 'postgres'])('history and undo on %s', (engine)
     );
   });
 
+  test('a save that may have landed (HTTP 500) keeps its claim from others, not from its author', async () => {
+    h = await start();
+    const alice = await openForm(ALICE, { job_title: 'Alice title' });
+    const bob = await openForm(BOB, { job_title: 'Bob title' });
+    const patchesBefore = patches().length;
+    h.stuut.failNext({ kind: 'status', status: 500 });
+    await h.driver.submitView(alice.id);
+    await h.settle();
+    expect(patches().slice(patchesBefore)).toHaveLength(1);
+    // Bob cannot save over a change that may be in Stuut: no PATCH, told to wait.
+    await h.driver.submitView(bob.id);
+    await h.settle();
+    expect(patches().slice(patchesBefore)).toHaveLength(1);
+    expect(h.slack.getView(bob.id)?.errors).toEqual({
+      email: expect.stringMatching(/^Someone else is saving this contact/),
+    });
+    // Alice, who was told it may not have been saved, may try again at once.
+    await h.driver.submitView(alice.id);
+    await h.settle();
+    expect(patches().slice(patchesBefore)).toHaveLength(2);
+    expect(h.stuut.contact(PRIYA)?.job_title).toBe('Alice title');
+  });
+
+  test('an Undo while someone saves the same contact: only one of them reaches Stuut', async () => {
+    h = await start();
+    const post = await save(ALICE, { phone: '+1 212 555 0147' });
+    const bob = await openForm(BOB, { job_title: 'Bob title' });
+    const patchesBefore = patches().length;
+    // Bob's Save holds the contact's version while Stuut takes its time; then Alice clicks Undo.
+    h.stuut.failNext({ kind: 'delay', ms: 400 });
+    const saving = h.driver.submitView(bob.id);
+    await waitFor(() => patches().length > patchesBefore, "Bob's PATCH");
+    await clickUndo(post, ALICE);
+    await saving;
+    await h.settle();
+    expect(
+      patches()
+        .slice(patchesBefore)
+        .map((r) => r.body),
+    ).toEqual([{ job_title: 'Bob title' }]);
+    expect(toldTo(ALICE).at(-1)?.text).toContain('Someone is saving a change to this contact');
+  });
+
   test('a save Stuut refuses frees its claim at once: the corrected Save goes through', async () => {
     h = await start();
     const form = await openForm(ALICE, { job_title: 'Reserved title' });
@@ -593,10 +636,10 @@ describe.each<Engine>(['sqlite', 'postgres'])('history and undo on %s', (engine)
     expect((await historyOf())[0]).toMatchObject({ source: 'edit', slackUser: ALICE });
   });
 
-  test('Stuut refuses an undo (HTTP 500): nothing recorded, the Undo button still works', async () => {
+  test('Stuut refuses an undo (HTTP 409): nothing recorded, the Undo button still works', async () => {
     h = await start();
     const post = await save(ALICE, { phone: '+1 212 555 0147' });
-    h.stuut.failNext({ kind: 'status', status: 500 });
+    h.stuut.failNext({ kind: 'status', status: 409, body: { detail: 'busy elsewhere' } });
     await clickUndo(post, BOB);
     await h.settle();
     expect(h.stuut.contact(PRIYA)?.phone).toBe('+12125550147');
@@ -615,6 +658,23 @@ describe.each<Engine>(['sqlite', 'postgres'])('history and undo on %s', (engine)
     expect(h.stuut.contact(PRIYA)?.phone).toBe(PRIYA_PHONE);
     expect(channelPosts().at(-1)?.text).toContain(' undid ');
     expect(toldTo(BOB)).toHaveLength(1);
+  });
+
+  test('a 500 during an undo may have been applied: the person is told so, and nothing is recorded', async () => {
+    h = await start();
+    const post = await save(ALICE, { phone: '+1 212 555 0147' });
+    h.stuut.failNext({ kind: 'status', status: 500 });
+    await clickUndo(post, BOB);
+    await h.settle();
+    expect(toldTo(BOB).at(-1)?.text).toMatch(
+      /^:warning: The undo may or may not have gone through/,
+    );
+    expect((await historyOf()).map((c) => [c.source, c.undoneBy])).toEqual([['form', null]]);
+    // The lease is kept until it lapses: a second click at once is told someone is undoing it.
+    await clickUndo(post, BOB);
+    await h.settle();
+    expect(toldTo(BOB).at(-1)?.text).toContain('Someone is undoing this change right now');
+    expect(h.stuut.patchCount()).toBe(2);
   });
 
   test('Stuut rejects the old values (422): the reason is told, the Undo button still works', async () => {

@@ -266,11 +266,16 @@ test('404 on a form with known values: the id becomes editable and the intent ca
   h.slack.typeInto(form.id, 'given_name', 'Priyanka');
   await h.driver.submitView(form.id);
   const shown = h.slack.getView(form.id);
-  expect(shown?.state.values.contact_id?.value?.value).toBe(CONTACT_ID);
-  expect(shown?.state.values.given_name?.value?.value).toBe('Priyanka');
-  expect(shown?.state.values.clear?.value?.selected_options?.map((o) => o.value)).toEqual([
+  // New block ids (generation 1), so that Slack keeps none of the old contact's values.
+  expect(shown?.state.values['contact_id~1']?.value?.value).toBe(CONTACT_ID);
+  expect(shown?.state.values['given_name~1']?.value?.value).toBe('Priyanka');
+  expect(shown?.state.values['clear~1']?.value?.selected_options?.map((o) => o.value)).toEqual([
     'job_title',
   ]);
+  // Only what was changed carries over: the other boxes are empty (empty keeps Stuut's value).
+  for (const field of ['email', 'family_name', 'name', 'phone']) {
+    expect(shown?.state.values[`${field}~1`]?.value?.value ?? null).toBeNull();
+  }
   expect(JSON.stringify(shown?.blocks)).not.toContain('values Stuut returned');
 });
 

@@ -109,7 +109,11 @@ export function markUndone(
 
 /** Why an Undo did nothing, and what to do instead. */
 export function undoRefusedMessage(model: {
-  refusal: UndoRefusal | { kind: 'busy' } | { kind: 'missing'; historyDays: number };
+  refusal:
+    | UndoRefusal
+    | { kind: 'busy' }
+    | { kind: 'saving' }
+    | { kind: 'missing'; historyDays: number };
   contactId: string;
   /** For "changed since": the changes made after this one, oldest first. */
   since?: readonly ChangeRecord[];
@@ -124,6 +128,10 @@ export function undoRefusedMessage(model: {
     case 'busy':
       text =
         'Someone is undoing this change right now. Nothing more was sent to Stuut; the channel will show the outcome.';
+      break;
+    case 'saving':
+      text =
+        'Someone is saving a change to this contact right now, so undoing now could overwrite it. Nothing was sent to Stuut. Try Undo again in a moment.';
       break;
     case 'expired':
       text = `Undo works for ${refusal.minutes} minutes after a change, and that time has passed. Nothing was sent to Stuut: open the form to change the values back.`;

@@ -419,6 +419,10 @@ export function formWithKnownValues(
     ...(options.clear ? { clear: options.clear } : {}),
     ...(options.picker ? { picker: true } : {}),
     ...(options.generation ? { generation: options.generation } : {}),
+    ...(options.source ? { source: options.source } : {}),
+    // A stale form's notice and notes must survive the fallback, or the warning is lost.
+    ...(options.noticeMrkdwn ? { noticeMrkdwn: options.noticeMrkdwn } : {}),
+    ...(options.notes ? { notes: options.notes } : {}),
     notice:
       "This contact's known values are too long to carry in a Slack form, so the form starts empty: an empty box keeps the value Stuut has.",
   });
@@ -432,6 +436,9 @@ export function formForUnknownId(
     prefill?: Partial<Record<ContactField, string>>;
     clear?: readonly ContactField[];
     notice?: string;
+    noticeMrkdwn?: string;
+    notes?: FormErrors;
+    source?: 'form' | 'edit';
     picker?: boolean;
     generation?: number;
   },
@@ -443,6 +450,9 @@ export function formForUnknownId(
     baseline: null,
     origin: options.origin,
     ...(options.notice ? { found: options.notice } : {}),
+    ...(options.noticeMrkdwn ? { noticeMrkdwn: options.noticeMrkdwn } : {}),
+    ...(options.notes ? { notes: options.notes } : {}),
+    ...(options.source ? { source: options.source } : {}),
     ...(options.picker ? { picker: true } : {}),
     ...(options.generation ? { generation: options.generation } : {}),
   });

@@ -15,12 +15,7 @@ import { BotFailureError } from '../../../errors';
 import { withDeadline } from '../../../inflight';
 import type { Logger } from '../../../logger';
 import type { StuutClient } from '../../../stuut/client';
-import {
-  InvalidContactIdError,
-  StuutCircuitOpenError,
-  StuutError,
-  StuutHttpError,
-} from '../../../stuut/errors';
+import { StuutError, surelyNotApplied } from '../../../stuut/errors';
 import { type EditorCheck, editorDeniedMessage } from '../../authorization';
 import type { ChannelSharing } from '../../channels';
 import { type Person, slackErrorCode, tellPerson } from '../../delivery';
@@ -150,11 +145,42 @@ async function undo(deps: UndoDeps, request: UndoRequest): Promise<void> {
     return;
   }
 
+  // The contact's version too: a form saved on it at this moment and this undo cannot both
+  // go through (the other is told the contact changed).
+  let claimedVersion: number | null = null;
+  if (current) {
+    const version = await deps.history
+      .claimVersion(
+        change.contactId,
+        current.version,
+        new Date(now.getTime() + deps.saveBudgetMs),
+        now,
+      )
+      .catch(() => null);
+    if (version && version.kind !== 'claimed') {
+      await deps.history.releaseUndo(change.id).catch(() => {});
+      await tell(
+        undoRefusedMessage({
+          refusal:
+            version.kind === 'busy'
+              ? { kind: 'saving' }
+              : { kind: 'changed_since', fields: change.changes.map((c) => c.field) },
+          contactId: change.contactId,
+          since: await deps.history
+            .changesSince(change.contactId, change.versionAfter)
+            .catch(() => []),
+        }),
+      );
+      return;
+    }
+    if (version) claimedVersion = current.version;
+  }
+
   let contact: InternalContact;
   try {
     contact = await deps.stuut.updateInternalContact(change.contactId, undoPatch(change.changes));
   } catch (error) {
-    await undoFailed(deps, change, error, tell);
+    await undoFailed(deps, change, claimedVersion, error, tell);
     return;
   }
 
@@ -194,18 +220,19 @@ async function undo(deps: UndoDeps, request: UndoRequest): Promise<void> {
 async function undoFailed(
   deps: UndoDeps,
   change: ChangeRecord,
+  claimedVersion: number | null,
   error: unknown,
   tell: (message: SlackMessage) => Promise<unknown>,
 ): Promise<void> {
   // Only an answer, or a refusal before any request, says for sure that nothing happened.
-  const definite =
-    error instanceof StuutHttpError ||
-    error instanceof InvalidContactIdError ||
-    (error instanceof StuutCircuitOpenError && error.attempts === 0);
+  const definite = surelyNotApplied(error);
   if (definite) {
     await deps.history.releaseUndo(change.id).catch((releaseError: unknown) => {
       deps.logger.error({ err: releaseError }, 'contact book failed to release an undo claim');
     });
+    if (claimedVersion !== null) {
+      await deps.history.releaseVersion(change.contactId, claimedVersion).catch(() => {});
+    }
   }
   if (!(error instanceof StuutError))
     deps.logger.error({ err: error }, 'undo failed: a bug in the bot');

@@ -99,7 +99,8 @@ export function makeContactCommand(deps: ContactCommandDeps) {
 async function listContacts(deps: ContactCommandDeps, query: string | null): Promise<Reply> {
   if (query === null) {
     try {
-      const recent = await deps.book.recent(LIST_LIMIT);
+      const recent = await withDeadline(deps.book.recent(LIST_LIMIT), deps.bookWithinMs);
+      if (!recent) throw new Error(`no answer within ${deps.bookWithinMs} ms`);
       return { kind: 'message', message: findResultsMessage(null, recent, recent.length) };
     } catch (error) {
       deps.logger.error({ err: error }, 'contact book failed: listing is off for this request');

@@ -79,7 +79,12 @@ export function makeContactSubmit(deps: ContactSubmitDeps) {
       });
       return;
     }
-    const claim = await claimForSave(deps, { contactId: result.contactId, metadata, form });
+    const claim = await claimForSave(deps, {
+      contactId: result.contactId,
+      metadata,
+      form,
+      userId: body.user.id,
+    });
     if (claim.kind === 'stop') {
       await ack(claim.ack);
       return;
