@@ -2,13 +2,13 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import { type Book, BookUnavailableError, type ImportRow } from '../../src/book/book';
 import { openBook } from '../../src/book/open';
 import { CANDIDATE_ROWS, prefixUpperBound } from '../../src/book/wordIndex';
 import { type BookLocation, withoutPassword } from '../../src/config';
 import type { ContactValues, InternalContact } from '../../src/domain/contact';
 import { clusterCaFile, clusterUrl, freshDatabase } from '../pg/cluster';
+import { ENGINES, withClient } from './engines';
 
 const SEEN = new Date('2025-03-14T09:26:53.589Z');
 const LATER = new Date('2025-03-15T10:00:00.000Z');
@@ -48,65 +48,6 @@ const SIOBHAN = stuut('ic_siobhan', {
   family_name: 'Ó Briain',
 });
 const RAM = stuut('ic_ram', { email: 'ram@example.org', given_name: 'Ram', family_name: 'Kumar' });
-
-/** One engine under test: a fresh, empty book per test, and the location to reopen it. */
-interface EngineUnderTest {
-  location(): BookLocation;
-  reset(): Promise<void>;
-  dispose(): void;
-}
-
-function sqliteEngine(): EngineUnderTest {
-  let dir = '';
-  const dispose = () => {
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  };
-  return {
-    location: () => ({ engine: 'sqlite', path: join(dir, 'data', 'book.sqlite') }),
-    async reset() {
-      dispose();
-      dir = mkdtempSync(join(tmpdir(), 'book-test-'));
-    },
-    dispose,
-  };
-}
-
-function postgresEngine(): EngineUnderTest {
-  let url = '';
-  return {
-    location: () => ({ engine: 'postgres', url, shown: withoutPassword(url) }),
-    async reset() {
-      if (!url) {
-        url = await freshDatabase();
-        return;
-      }
-      // One database per file; emptying it between tests is much faster than a new one.
-      await withClient(url, (client) =>
-        client.query('truncate contacts, contact_words').catch((error: { code?: string }) => {
-          if (error.code !== '42P01') throw error; // no tables yet: nothing to empty
-        }),
-      );
-    },
-    dispose() {
-      // The cluster, and every database on it, goes at the end of the run.
-    },
-  };
-}
-
-async function withClient<T>(url: string, use: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await use(client);
-  } finally {
-    await client.end();
-  }
-}
-
-const ENGINES: [string, () => EngineUnderTest][] = [
-  ['SQLite', sqliteEngine],
-  ['PostgreSQL', postgresEngine],
-];
 
 describe.each(ENGINES)('the book on %s', (name, makeEngine) => {
   const engine = makeEngine();

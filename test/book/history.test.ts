@@ -1,14 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Client } from 'pg';
 import type { Book } from '../../src/book/book';
 import type { ChangeSource, NewChange } from '../../src/book/history';
 import { openBook } from '../../src/book/open';
-import { type BookLocation, withoutPassword } from '../../src/config';
 import type { ContactValues, InternalContact } from '../../src/domain/contact';
 import type { FieldChange } from '../../src/domain/diff';
-import { freshDatabase } from '../pg/cluster';
+import { ENGINES } from './engines';
 
 /**
  * The book's history contract, on SQLite and on PostgreSQL: changes recorded with the values
@@ -55,58 +50,6 @@ function newChange(
     ...more,
   };
 }
-
-interface EngineUnderTest {
-  location(): BookLocation;
-  reset(): Promise<void>;
-  dispose(): void;
-}
-
-function sqliteEngine(): EngineUnderTest {
-  let dir = '';
-  const dispose = () => {
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  };
-  return {
-    location: () => ({ engine: 'sqlite', path: join(dir, 'book.sqlite') }),
-    async reset() {
-      dispose();
-      dir = mkdtempSync(join(tmpdir(), 'history-test-'));
-    },
-    dispose,
-  };
-}
-
-function postgresEngine(): EngineUnderTest {
-  let url = '';
-  return {
-    location: () => ({ engine: 'postgres', url, shown: withoutPassword(url) }),
-    async reset() {
-      if (!url) {
-        url = await freshDatabase();
-        return;
-      }
-      // One database per file, emptied between tests.
-      const client = new Client({ connectionString: url });
-      await client.connect();
-      try {
-        await client
-          .query('truncate contacts, contact_words, contact_changes restart identity')
-          .catch((error: { code?: string }) => {
-            if (error.code !== '42P01') throw error; // no tables yet
-          });
-      } finally {
-        await client.end();
-      }
-    },
-    dispose() {},
-  };
-}
-
-const ENGINES: [string, () => EngineUnderTest][] = [
-  ['SQLite', sqliteEngine],
-  ['PostgreSQL', postgresEngine],
-];
 
 describe.each(ENGINES)('history in the book on %s', (name, makeEngine) => {
   const engine = makeEngine();

@@ -1,0 +1,68 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { type BookLocation, withoutPassword } from '../../src/config';
+import { freshDatabase } from '../pg/cluster';
+
+/** One engine under test: a fresh, empty book per test, and the location to reopen it. */
+export interface EngineUnderTest {
+  location(): BookLocation;
+  reset(): Promise<void>;
+  dispose(): void;
+}
+
+/** A SQLite file in a new temp folder per test, under a `data/` folder the book must create. */
+export function sqliteEngine(): EngineUnderTest {
+  let dir = '';
+  const dispose = () => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  };
+  return {
+    location: () => ({ engine: 'sqlite', path: join(dir, 'data', 'book.sqlite') }),
+    async reset() {
+      dispose();
+      dir = mkdtempSync(join(tmpdir(), 'book-test-'));
+    },
+    dispose,
+  };
+}
+
+/** One database on the test cluster per file, emptied between tests (faster than a new one). */
+export function postgresEngine(): EngineUnderTest {
+  let url = '';
+  return {
+    location: () => ({ engine: 'postgres', url, shown: withoutPassword(url) }),
+    async reset() {
+      if (!url) {
+        url = await freshDatabase();
+        return;
+      }
+      await withClient(url, (client) =>
+        client
+          .query('truncate contacts, contact_words, contact_changes restart identity')
+          .catch((error: { code?: string }) => {
+            if (error.code !== '42P01') throw error; // no tables yet: nothing to empty
+          }),
+      );
+    },
+    dispose() {
+      // The cluster, and every database on it, goes at the end of the run.
+    },
+  };
+}
+
+export async function withClient<T>(url: string, use: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await use(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export const ENGINES: [string, () => EngineUnderTest][] = [
+  ['SQLite', sqliteEngine],
+  ['PostgreSQL', postgresEngine],
+];
