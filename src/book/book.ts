@@ -1,5 +1,6 @@
+import type { Assignment } from '../domain/assignment';
 import type { ContactValues, InternalContact } from '../domain/contact';
-import type { HistoryBook } from './history';
+import type { AssignmentClaim, ChangeRecord, HistoryBook, NewAssignmentChange } from './history';
 
 /**
  * The contact book: what the bot has seen of each internal contact, with where and when it
@@ -29,6 +30,28 @@ export interface LearnResult {
   /** The entry before this answer; null when the book did not know the contact. */
   previous: BookEntry | null;
   current: BookEntry;
+}
+
+/** A role of a contact, as the book last saw it in a Stuut answer. */
+export interface AssignmentEntry {
+  id: string;
+  contactId: string;
+  /** Null for a floating assignment (`/contact add`): it has no partner, so no role change. */
+  partnerId: string | null;
+  role: string;
+  remoteId: string | null;
+  /** Stuut's own times from the answer. */
+  createdAt: string;
+  modifiedAt: string | null;
+  /** When the bot saw this assignment in a Stuut answer. */
+  seenAt: Date;
+}
+
+export interface AssignmentLearnResult extends LearnResult {
+  /** The assignment before this answer; null when the book did not know it. */
+  previousAssignment: AssignmentEntry | null;
+  assignment: AssignmentEntry;
+  change: ChangeRecord;
 }
 
 /** One CSV row, already validated and normalised as the form would. */
@@ -67,6 +90,31 @@ export interface Book extends HistoryBook {
   readonly engine: 'sqlite' | 'postgres';
   /** Stores every field of a contact Stuut answered with, and when it was seen. */
   learn(contact: InternalContact, seenAt: Date): Promise<LearnResult>;
+  /**
+   * Learns an assignment answer (a create, an assign, a role change), in one transaction: the
+   * nested contact as `learn` does, the assignment, and the change with its role before and
+   * after. The assignment's claim is released; for an undo, the undone change is marked.
+   */
+  learnAssignment(
+    assignment: Assignment,
+    seenAt: Date,
+    change: NewAssignmentChange,
+  ): Promise<AssignmentLearnResult>;
+  /** The contact's assignments the book knows: partners' first (by partner id), floating last. */
+  assignmentsOf(contactId: string): Promise<AssignmentEntry[]>;
+  getAssignment(id: string): Promise<AssignmentEntry | null>;
+  /**
+   * Compare-and-set for a role change: succeeds only while the book holds `role` for the
+   * assignment and no live claim but the `owner`'s own. Lapses by itself at `until`.
+   */
+  claimAssignment(
+    id: string,
+    role: string,
+    until: Date,
+    now: Date,
+    owner: string,
+  ): Promise<AssignmentClaim>;
+  releaseAssignment(id: string): Promise<void>;
   get(id: string): Promise<BookEntry | null>;
   /** Exact, case-insensitive. */
   findByEmail(email: string): Promise<BookEntry | null>;

@@ -23,6 +23,17 @@ export interface ChangeRecord {
   undoneBy: number | null;
   /** The book's version of the contact once this change was learned. */
   versionAfter: number;
+  /** For a create, an assignment or a role change (and its undo): what happened to the role. */
+  assignment: AssignmentChange | null;
+}
+
+/** A role given or changed: `roleBefore` is null when the assignment is new. */
+export interface AssignmentChange {
+  assignmentId: string;
+  /** Null for a floating assignment (`/contact add`). */
+  partnerId: string | null;
+  roleBefore: string | null;
+  roleAfter: string;
 }
 
 /** A change about to be recorded; the book assigns its id and time. */
@@ -35,6 +46,22 @@ export interface NewChange {
   modifiedAt: string | null;
   undoes?: number | null;
 }
+
+/**
+ * An assignment answer about to be recorded (source `add`, `assign`, `role`, or `undo` of a role
+ * change). The book fills in the assignment's role before and after from what it knew.
+ */
+export type NewAssignmentChange = Omit<NewChange, 'contactId'>;
+
+/** What trying to claim an assignment's role for a role change (or its undo) found. */
+export type AssignmentClaim =
+  | { kind: 'claimed' }
+  /** The book holds another role than the form opened with: someone changed it in between. */
+  | { kind: 'stale'; current: string }
+  /** Another role change of this assignment is in flight (another click, another instance). */
+  | { kind: 'busy' }
+  /** The book does not know the assignment. */
+  | { kind: 'missing' };
 
 export type { ContactField };
 

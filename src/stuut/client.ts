@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, type Dispatcher, request } from 'undici';
+import type { Assignment, NewAssignmentBody, Role } from '../domain/assignment';
 import {
   type ContactPatch,
   type InternalContact,
@@ -22,6 +23,19 @@ import { parseErrorBody } from './schemas';
 export interface StuutClient {
   /** PATCHes the contact, retrying what is safe to retry, and returns it as Stuut stored it. */
   updateInternalContact(contactId: string, patch: ContactPatch): Promise<InternalContact>;
+  /**
+   * `POST /v2/internal-contacts`: a new contact with a floating assignment. Not idempotent:
+   * retried only when the request surely was not processed (a failed connection, a 429); after
+   * a reset, a timeout or a 5xx it throws StuutOutcomeUnknownError without a second POST.
+   */
+  createInternalContact(body: NewAssignmentBody): Promise<Assignment>;
+  /**
+   * `POST /v2/partners/{partner_id}/internal-contacts`: finds or creates the contact by email
+   * and gives it the role on the partner. Retried as `createInternalContact` is.
+   */
+  assignToPartner(partnerId: string, body: NewAssignmentBody): Promise<Assignment>;
+  /** `PATCH /v2/partners/{partner_id}/internal-contacts/{assignment_id}`: retried like an update. */
+  changeAssignmentRole(partnerId: string, assignmentId: string, role: Role): Promise<Assignment>;
   close(): Promise<void>;
 }
 
