@@ -90,6 +90,11 @@ const BOOK_METHODS: Record<Exclude<keyof Book, 'engine'>, true> = {
   claimUndo: true,
   releaseUndo: true,
   pruneHistory: true,
+  learnAssignment: true,
+  assignmentsOf: true,
+  getAssignment: true,
+  claimAssignment: true,
+  releaseAssignment: true,
 };
 
 type BookMethod = keyof typeof BOOK_METHODS;

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { CONTACT_FIELDS, type ContactValues } from '../domain/contact';
 import type { FieldChange } from '../domain/diff';
 import {
+  type AssignmentChange,
   CHANGE_SOURCES,
   type ChangeRecord,
   type NewChange,
@@ -47,6 +48,31 @@ function decodeChanges(text: string): FieldChange[] {
   }));
 }
 
+/** What a change did to a role, as stored: compact keys, as for the changed fields. */
+const StoredAssignment = z.object({
+  i: z.string(),
+  p: z.string().nullable(),
+  b: z.string().nullable(),
+  a: z.string(),
+});
+
+export function encodeAssignment(change: AssignmentChange): string {
+  return JSON.stringify({
+    i: change.assignmentId,
+    p: change.partnerId,
+    b: change.roleBefore,
+    a: change.roleAfter,
+  });
+}
+
+function decodeAssignment(text: string | null): AssignmentChange | null {
+  if (text === null) return null;
+  const parsed = StoredAssignment.safeParse(JSON.parse(text));
+  if (!parsed.success) throw new Error('a stored role change does not have the expected shape');
+  const { i, p, b, a } = parsed.data;
+  return { assignmentId: i, partnerId: p, roleBefore: b, roleAfter: a };
+}
+
 export function changeOf(row: ChangeRow): ChangeRecord {
   const source = CHANGE_SOURCES.find((s) => s === row.source);
   if (!source) throw new Error(`a stored change has an unknown source: ${row.source}`);
@@ -62,13 +88,14 @@ export function changeOf(row: ChangeRow): ChangeRecord {
     undoes: row.undoes === null ? null : Number(row.undoes),
     undoneBy: row.undone_by === null ? null : Number(row.undone_by),
     versionAfter: Number(row.version_after),
+    assignment: decodeAssignment(row.assignment),
   };
 }
 
 /**
  * Records a change inside the transaction that learned the contact: befores the caller did not
  * know come from the book's previous values; the save claim is released; an undo marks the
- * change it undid.
+ * change it undid. `assignment` is what an assignment answer did to a role.
  */
 export async function recordChange(
   trx: Transaction<BookDatabase>,
@@ -76,6 +103,7 @@ export async function recordChange(
   previous: ContactValues | null,
   versionAfter: number,
   at: Date,
+  assignment: AssignmentChange | null = null,
 ): Promise<ChangeRecord> {
   const changes = change.changes.map((c) =>
     c.before === undefined && previous ? { ...c, before: previous[c.field] } : c,
@@ -94,6 +122,7 @@ export async function recordChange(
       undone_by: null,
       undo_claim_until: null,
       version_after: versionAfter,
+      assignment: assignment ? encodeAssignment(assignment) : null,
     })
     .returningAll()
     .executeTakeFirstOrThrow();

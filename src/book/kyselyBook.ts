@@ -1,11 +1,15 @@
 import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
+import type { Assignment } from '../domain/assignment';
 import {
   CONTACT_FIELDS,
   type ContactValues,
   type InternalContact,
   valuesOf,
 } from '../domain/contact';
+import * as assignments from './assignmentStore';
 import type {
+  AssignmentEntry,
+  AssignmentLearnResult,
   Book,
   BookEntry,
   ImportCounts,
@@ -15,7 +19,14 @@ import type {
   SearchResult,
 } from './book';
 import { unnestRows } from './bulk';
-import type { ChangeRecord, NewChange, UndoClaim, VersionClaim } from './history';
+import type {
+  AssignmentClaim,
+  ChangeRecord,
+  NewAssignmentChange,
+  NewChange,
+  UndoClaim,
+  VersionClaim,
+} from './history';
 import * as history from './historyStore';
 import { recordChange } from './historyStore';
 import type { BookDatabase, ContactsTable, Engine } from './schema';
@@ -73,6 +84,61 @@ export class KyselyBook implements Book {
       );
       return { ...learned, change: recorded };
     });
+  }
+
+  learnAssignment(
+    assignment: Assignment,
+    seenAt: Date,
+    change: NewAssignmentChange,
+  ): Promise<AssignmentLearnResult> {
+    // The contact, the assignment and the change commit together, or none does. The contact
+    // first: every transaction that touches both locks them in that order.
+    return this.#db.transaction().execute(async (trx) => {
+      const contactId = assignment.internal_contact.id;
+      const learned = await this.#learnIn(trx, assignment.internal_contact, seenAt);
+      const stored = await assignments.upsertAssignment(trx, this.engine, assignment, seenAt);
+      const recorded = await recordChange(
+        trx,
+        { ...change, contactId },
+        learned.previous?.values ?? null,
+        learned.current.version,
+        seenAt,
+        {
+          assignmentId: assignment.id,
+          partnerId: assignment.partner_id,
+          roleBefore: stored.previous?.role ?? null,
+          roleAfter: assignment.internal_role,
+        },
+      );
+      return {
+        ...learned,
+        previousAssignment: stored.previous,
+        assignment: stored.current,
+        change: recorded,
+      };
+    });
+  }
+
+  assignmentsOf(contactId: string): Promise<AssignmentEntry[]> {
+    return assignments.assignmentsOf(this.#db, contactId);
+  }
+
+  getAssignment(id: string): Promise<AssignmentEntry | null> {
+    return assignments.getAssignment(this.#db, id);
+  }
+
+  claimAssignment(
+    id: string,
+    role: string,
+    until: Date,
+    now: Date,
+    owner: string,
+  ): Promise<AssignmentClaim> {
+    return assignments.claimAssignment(this.#db, id, role, until, now, owner);
+  }
+
+  releaseAssignment(id: string): Promise<void> {
+    return assignments.releaseAssignment(this.#db, id);
   }
 
   history(contactId: string, page: { beforeId?: number | null; limit: number }) {
@@ -237,6 +303,8 @@ export class KyselyBook implements Book {
       await deleteWords(trx, [id]);
       await history.forgetHistory(trx, id);
       const deleted = await trx.deleteFrom('contacts').where('id', '=', id).executeTakeFirst();
+      // After the contact: the order learnAssignment locks them in.
+      await assignments.forgetAssignments(trx, id);
       return deleted.numDeletedRows > 0n;
     });
   }

@@ -10,6 +10,7 @@ export function bookMigrations(engine: Engine): MigrationProvider {
   const migrations: Record<string, Migration> = {
     '0001_contacts_and_words': contactsAndWords(engine),
     '0002_history_and_claims': historyAndClaims(engine),
+    '0003_assignments': assignments(),
   };
   return { getMigrations: async () => migrations };
 }
@@ -121,6 +122,37 @@ function historyAndClaims(engine: Engine): Migration {
         .on('contact_changes')
         .column('at')
         .execute();
+    },
+  };
+}
+
+/**
+ * Roles: a contact's assignments to partners, with their claims, and what a recorded change
+ * did to a role. Changes recorded before keep a null `assignment`.
+ */
+function assignments(): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('contact_assignments')
+        .addColumn('id', 'text', (col) => col.primaryKey())
+        .addColumn('contact_id', 'text', (col) => col.notNull())
+        .addColumn('partner_id', 'text')
+        .addColumn('role', 'text', (col) => col.notNull())
+        .addColumn('remote_id', 'text')
+        .addColumn('created_at', 'text', (col) => col.notNull())
+        .addColumn('modified_at', 'text')
+        .addColumn('seen_at', 'text', (col) => col.notNull())
+        .addColumn('claim_until', 'text')
+        .addColumn('claim_owner', 'text')
+        .execute();
+      // A contact's assignments, and forgetting them with it.
+      await db.schema
+        .createIndex('contact_assignments_contact')
+        .on('contact_assignments')
+        .column('contact_id')
+        .execute();
+      await db.schema.alterTable('contact_changes').addColumn('assignment', 'text').execute();
     },
   };
 }

@@ -45,6 +45,40 @@ export interface ContactChangesTable {
   /** An undo of this change is in flight until then (a lease that lapses by itself). */
   undo_claim_until: string | null;
   version_after: number;
+  /**
+   * JSON, for a create, an assignment or a role change (and its undo):
+   * {i: assignment id, p: partner id or null, b: role before or null, a: role after}.
+   * Null for every other change, and for the changes recorded before assignments existed.
+   */
+  assignment: string | null;
+}
+
+/**
+ * One assignment of a contact to a partner (or a floating one, with no partner), as the bot
+ * last saw it in a Stuut answer. No foreign key to contacts, as for the word rows: the book
+ * writes and forgets both in one transaction.
+ */
+export interface ContactAssignmentsTable {
+  /** Stuut's assignment id. */
+  id: string;
+  contact_id: string;
+  /** Null for a floating assignment (`/contact add`). */
+  partner_id: string | null;
+  /** Stuut's `internal_role`, as Stuut spells it (a role added since is kept too). */
+  role: string;
+  remote_id: string | null;
+  /** Stuut's own times from the answer. */
+  created_at: string;
+  modified_at: string | null;
+  /** When the bot saw this assignment in a Stuut answer (ISO time). */
+  seen_at: string;
+  /**
+   * A role change of this assignment is in flight until then (ISO time): the compare-and-set
+   * on the role that stops two changes from both going through. Learning clears it.
+   */
+  claim_until: string | null;
+  /** Who holds that claim (the form's view), so its own retry is not kept out by it. */
+  claim_owner: string | null;
 }
 
 /** One row for each distinct search word of a contact (see book/wordIndex). */
@@ -61,6 +95,7 @@ export interface BookDatabase {
   contacts: ContactsTable;
   contact_words: ContactWordsTable;
   contact_changes: ContactChangesTable;
+  contact_assignments: ContactAssignmentsTable;
 }
 
 export type Engine = 'sqlite' | 'postgres';

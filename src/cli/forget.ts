@@ -12,9 +12,9 @@ import {
 
 export const FORGET_HELP = `Usage: npm run forget -- <contact id>
 
-Removes one contact from the contact book: its values, its search words and its
-history of changes. Stuut is
-not called and keeps the contact; the bot learns it again the next time it saves it.
+Removes one contact from the contact book: its values, its search words, its roles
+on partners (assignments) and its history of changes. Stuut is not called and keeps
+the contact; the bot learns it again the next time it saves it.
 
 The book is the one the bot uses: DATABASE_URL when set, else CONTACT_BOOK_PATH
 (default data/contact-book.sqlite).

@@ -467,6 +467,7 @@ describe('the PostgreSQL book', () => {
       expect(applied.rows).toEqual([
         { name: '0001_contacts_and_words' },
         { name: '0002_history_and_claims' },
+        { name: '0003_assignments' },
       ]);
     } finally {
       await Promise.all(books.map((book) => book.close()));

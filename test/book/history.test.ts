@@ -115,6 +115,7 @@ describe.each(ENGINES)('history in the book on %s', (name, makeEngine) => {
         undoes: null,
         undoneBy: null,
         versionAfter: 2,
+        assignment: null,
       });
       expect(await book.getChange(result.change.id)).toEqual(result.change);
       expect((await book.get('ic_priya'))?.values.phone).toBe('+12125550147');
