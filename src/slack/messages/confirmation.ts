@@ -125,9 +125,11 @@ function sharedConfirmationMessage(model: ConfirmationModel): SlackMessage {
   };
 }
 
-/** The confirmation's Edit button, which opens the form from what its value carries. */
-/** The confirmation's buttons: Edit, and Undo when the change can be taken back. */
-function editButton(value: EditButtonValue, undoChangeId?: number | null): ActionsBlock {
+/**
+ * The confirmation's buttons: Edit, which opens the form from what its value carries, and Undo
+ * when the change can be taken back.
+ */
+export function editButton(value: EditButtonValue, undoChangeId?: number | null): ActionsBlock {
   return {
     type: 'actions',
     block_id: 'actions',

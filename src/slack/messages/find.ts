@@ -22,24 +22,52 @@ function entryName(entry: BookEntry): string {
   return displayName(entry.values);
 }
 
-/** What a result's button does: open the update form, or show the history. */
-export type ResultAction = 'update' | 'history';
+/**
+ * What a result's button does: open the update form, show the history, open the assign form,
+ * or list the roles.
+ */
+export type ResultAction = 'update' | 'history' | 'assign' | 'roles';
 
 function resultButton(entry: BookEntry, proposals: Proposals, action: ResultAction = 'update') {
-  return action === 'history'
-    ? {
+  switch (action) {
+    case 'history':
+      return {
         type: 'button' as const,
         action_id: ACTION_ID.showHistory,
         text: { type: 'plain_text' as const, text: 'History', emoji: true },
         value: encodeHistoryButton({ contactId: entry.id, beforeId: null }),
-      }
-    : {
+      };
+    case 'assign':
+      return {
+        type: 'button' as const,
+        action_id: ACTION_ID.assignContact,
+        text: { type: 'plain_text' as const, text: 'Assign', emoji: true },
+        value: entry.id,
+      };
+    case 'roles':
+      return {
+        type: 'button' as const,
+        action_id: ACTION_ID.showRoles,
+        text: { type: 'plain_text' as const, text: 'Roles', emoji: true },
+        value: entry.id,
+      };
+    case 'update':
+      return {
         type: 'button' as const,
         action_id: ACTION_ID.openContact,
         text: { type: 'plain_text' as const, text: 'Update', emoji: true },
         value: encodeOpenContactButton({ contactId: entry.id, ...proposals }),
       };
+  }
 }
+
+/** The question under several matches, in the words of what the buttons do. */
+const WHICH_ONE: Readonly<Record<ResultAction, string>> = {
+  update: 'Which one?',
+  history: 'Which one?',
+  assign: 'Which one gets the role?',
+  roles: 'Whose roles?',
+};
 
 function provenance(entry: BookEntry): string {
   return entry.knownFrom === 'import'
@@ -90,7 +118,7 @@ export function severalMatchesMessage(
   proposals: Proposals = NO_PROPOSALS,
   action: ResultAction = 'update',
 ): SlackMessage {
-  const heading = `${total} contacts in the book match *${escapeToFit(query, 200)}*. Which one?`;
+  const heading = `${total} contacts in the book match *${escapeToFit(query, 200)}*. ${WHICH_ONE[action]}`;
   return {
     text: `${total} contacts match ${escapeToFit(query, 200)}. Pick one.`,
     blocks: [
@@ -150,15 +178,36 @@ export function findResultsMessage(
   return { text, blocks };
 }
 
+/** What to try when nothing matched, for the verbs whose button is not the update form. */
+const NO_MATCH_ADVICE: Readonly<Record<'assign' | 'roles', string>> = {
+  assign:
+    'Try part of the name or the email, or `/contact find` to see what the book holds. For someone the book does not know, run `/contact assign` on its own and type the email into the form: a person Stuut does not know yet is created with the role.',
+  roles:
+    'The book knows the roles of contacts added or assigned through this bot. Try part of the name or the email, or `/contact find` to see what the book holds.',
+};
+
 /**
  * Nothing in the book matches. A one-word query that could be an id gets a button for a
- * contact the book does not know; a name never turns into a blind form by accident.
+ * contact the book does not know; a name never turns into a blind form by accident. For
+ * `/contact assign` and `/contact roles` an unknown id offers nothing: an assignment needs the
+ * email, and the book knows no roles of a contact it does not know.
  */
 export function noMatchMessage(
   query: string,
   idShaped: boolean,
   proposals: Proposals = NO_PROPOSALS,
+  action: ResultAction = 'update',
 ): SlackMessage {
+  if (action === 'assign' || action === 'roles') {
+    const text = [
+      `No contact in the book matches *${escapeToFit(query, 200)}*.`,
+      NO_MATCH_ADVICE[action],
+    ].join('\n');
+    return {
+      text,
+      blocks: [{ type: 'section', block_id: 'none', text: { type: 'mrkdwn', text } }],
+    };
+  }
   const lines = [
     `No contact in the book matches *${escapeToFit(query, 200)}*.`,
     'The book knows only contacts saved through this bot or imported into it, so a contact nobody has saved here yet is not found by name.',

@@ -1,5 +1,6 @@
 import type { KnownBlock } from '@slack/types';
-import type { ChangeRecord, ChangeSource } from '../../book/history';
+import type { AssignmentChange, ChangeRecord, ChangeSource } from '../../book/history';
+import { roleLabel } from '../../domain/assignment';
 import { ACTION_ID } from '../ids';
 import { encodeHistoryButton } from '../metadata';
 import { escapeToFit, slackDate, truncate, userMention } from '../mrkdwn';
@@ -19,9 +20,36 @@ const SOURCE_WORDS: Readonly<Record<ChangeSource, string>> = {
   drift: 'from a Slack profile',
 };
 
+const forPartner = (partnerId: string | null) =>
+  partnerId === null ? '' : ` for partner \`${escapeToFit(partnerId, 200)}\``;
+
+const role = (value: string) => escapeToFit(roleLabel(value), 100);
+
+/** What a create, an assignment or a role change (or its undo) did to the role, in words. */
+function assignmentText(change: ChangeRecord, assignment: AssignmentChange): string {
+  const where = forPartner(assignment.partnerId);
+  const after = role(assignment.roleAfter);
+  const before = assignment.roleBefore === null ? null : role(assignment.roleBefore);
+  const was = before !== null && before !== after ? ` (was ${before})` : '';
+  switch (change.source) {
+    case 'add':
+      return `added with the role *${after}*${where}`;
+    case 'assign':
+      return `made *${after}*${where}${was}`;
+    case 'undo':
+      return `role${where} back to ${after}${was}`;
+    default:
+      return before === null ? `role${where}: now ${after}` : `role${where}: ${before} → ${after}`;
+  }
+}
+
 /** One change: who (a mention: ephemeral messages notify nobody), when, how, and what. */
 function changeSection(change: ChangeRecord, index: number): KnownBlock {
-  const what = change.changes.length > 0 ? changesText(change.changes) : '_no field changed_';
+  const fields = change.changes.length > 0 ? changesText(change.changes) : null;
+  const roleLine = change.assignment ? assignmentText(change, change.assignment) : null;
+  const what =
+    [roleLine, fields].filter((line): line is string => line !== null).join('\n') ||
+    '_no field changed_';
   const undone = change.undoneBy !== null ? ' · _undone_' : '';
   const undoes = change.undoes !== null ? ' (taking back an earlier change)' : '';
   const text = `${userMention(change.slackUser)} · ${slackDate(change.at.toISOString())} · ${SOURCE_WORDS[change.source]}${undoes}${undone}\n${what}`;

@@ -1,4 +1,5 @@
 import type { KnownBlock } from '@slack/types';
+import { ROLES, roleLabel } from '../../domain/assignment';
 import { CONTACT_FIELDS } from '../../domain/contact';
 import { ACTION_ID } from '../ids';
 import { encodeReopenButton, type ReopenButtonValue } from '../metadata';
@@ -14,7 +15,10 @@ export function helpMessage(): SlackMessage {
     '`/contact update` on its own opens the form with a search box: type part of a name or an email.',
     '`/contact find &lt;name, email or id&gt;` lists matching contacts with their values; `/contact find` alone lists the most recently changed.',
     "`/contact history &lt;name, email or id&gt;` shows who changed the contact, when, and from what. A confirmation's *Undo* button takes its change back for a while after it was made.",
-    `Fields: ${CONTACT_FIELDS.map((f) => `\`${f}\``).join(', ')}.`,
+    '`/contact add [email] [field=value …]` opens a form to add a new contact to Stuut with a role; what you type after it fills the form in.',
+    '`/contact assign [name, email or id]` gives a contact a role on a customer (its Stuut partner id, `ptn_…`); an email Stuut does not know yet creates the person.',
+    '`/contact roles &lt;name, email or id&gt;` lists the roles the book knows for the contact, each on a customer with a *Change role* button.',
+    `Fields: ${CONTACT_FIELDS.map((f) => `\`${f}\``).join(', ')}. Roles: ${ROLES.map(roleLabel).join(', ')}.`,
     "*What does the bot know?* Stuut's API cannot list or search contacts, so the bot keeps a contact book of every contact it has saved, and of those imported into it. A contact nobody has saved here yet is found only by its Stuut id: find the id on the internal contact in the Stuut app, or ask whoever administers your Stuut account.",
   ].join('\n');
   return { text, blocks: [{ type: 'section', block_id: 'help', text: { type: 'mrkdwn', text } }] };

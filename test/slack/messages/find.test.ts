@@ -167,6 +167,41 @@ describe('severalMatchesMessage', () => {
     expect(validateMessage(list)).toEqual([]);
   });
 
+  test.each([
+    ['assign', ACTION_ID.assignContact, 'Assign', 'Which one gets the role?'],
+    ['roles', ACTION_ID.showRoles, 'Roles', 'Whose roles?'],
+  ] as const)(
+    'for /contact %s each button carries the contact id',
+    (action, actionId, label, ask) => {
+      const list = severalMatchesMessage('given', matches, 3, undefined, action);
+      expect(block(list, 'heading').text?.text).toBe(
+        `3 contacts in the book match *given*. ${ask}`,
+      );
+      const found = buttons(list);
+      expect(found).toHaveLength(3);
+      found.forEach((button, i) => {
+        expect(button.action_id).toBe(actionId);
+        expect(button.text).toMatchObject({ type: 'plain_text', text: label });
+        expect(button.value).toBe(`ic_contact${i + 1}`);
+      });
+      expectValid(list);
+    },
+  );
+
+  test('for /contact assign and roles the worst case fits too', () => {
+    for (const action of ['assign', 'roles'] as const) {
+      const worst = severalMatchesMessage(
+        '<!here> & <https://evil|bank>',
+        Array.from({ length: LIST_LIMIT }, (_, i) => EVIL(i)),
+        99,
+        undefined,
+        action,
+      );
+      expectValid(worst);
+      expect(mrkdwn(worst).join('\n')).not.toContain('<!here>');
+    }
+  });
+
   test('without proposals the buttons carry none', () => {
     const plain = severalMatchesMessage('given', matches, 3);
     expect(decodeOpenContactButton(buttons(plain)[0]?.value ?? '')).toEqual({
@@ -366,6 +401,46 @@ describe('noMatchMessage', () => {
     expect([...text.text].length).toBeLessThanOrEqual(75);
     expect(decodeOpenContactButton(buttons(message)[0]?.value ?? '')?.contactId).toBe(id);
     expectValid(message);
+  });
+
+  test.each(['assign', 'roles'] as const)(
+    'for /contact %s: no form by id, and what to do instead',
+    (action) => {
+      for (const idShaped of [true, false]) {
+        const message = noMatchMessage('ic_unknown1', idShaped, undefined, action);
+        expect(buttons(message)).toEqual([]);
+        const text = block(message, 'none').text?.text ?? '';
+        expect(text).toContain('No contact in the book matches *ic_unknown1*.');
+        expect(text).toContain('`/contact find`');
+        expect(text).not.toContain('/contact update');
+        expectValid(message);
+      }
+    },
+  );
+
+  test('for /contact assign: someone the book does not know is assigned by email', () => {
+    const text = noMatchMessage('priya@new.example', false, undefined, 'assign').text;
+    expect(text).toContain('run `/contact assign` on its own and type the email into the form');
+  });
+
+  test('for /contact roles: the book knows the roles of contacts handled through this bot', () => {
+    const text = noMatchMessage('Priya', false, undefined, 'roles').text;
+    expect(text).toContain(
+      'The book knows the roles of contacts added or assigned through this bot.',
+    );
+  });
+
+  test('for /contact assign and roles a query with markup is escaped', () => {
+    for (const action of ['assign', 'roles'] as const) {
+      const message = noMatchMessage(
+        `<!channel> & <@U1>${'<'.repeat(500)}`,
+        false,
+        undefined,
+        action,
+      );
+      expect(mrkdwn(message).join('\n')).toContain('&lt;!channel&gt; &amp; &lt;@U1&gt;');
+      expectValid(message);
+    }
   });
 
   test('a query with markup is escaped', () => {

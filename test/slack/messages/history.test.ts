@@ -22,6 +22,7 @@ function change(id: number, more: Partial<ChangeRecord> = {}): ChangeRecord {
     undoes: null,
     undoneBy: null,
     versionAfter: id + 1,
+    assignment: null,
     ...more,
   };
 }
@@ -104,6 +105,88 @@ describe('historyMessage', () => {
     ['drift', 'from a Slack profile'],
   ] as const)('source %s reads "%s"', (source, words) => {
     expect(textOf(page([change(1, { source })]), 'change_0')).toContain(words);
+  });
+
+  describe('a change of a role says what happened to it, in words', () => {
+    const role = (
+      source: ChangeRecord['source'],
+      assignment: NonNullable<ChangeRecord['assignment']>,
+      changes: ChangeRecord['changes'] = [],
+    ) => textOf(page([change(1, { source, assignment, changes })]), 'change_0');
+    const ON_PARTNER = { assignmentId: 'asg_1', partnerId: 'ptn_abc123' };
+
+    test('add: the role it was added with; the new values are still listed', () => {
+      expect(
+        role(
+          'add',
+          {
+            assignmentId: 'asg_1',
+            partnerId: null,
+            roleBefore: null,
+            roleAfter: 'account_manager',
+          },
+          [{ field: 'email', before: undefined, after: 'priya.raman@example.com' }],
+        ),
+      ).toBe(
+        `<@U0ALICE> · ${AT_TOKEN} · by adding the contact\nadded with the role *Account manager*\n• *Email*: priya.raman@example.com`,
+      );
+    });
+
+    test('assign: the role on the partner', () => {
+      expect(role('assign', { ...ON_PARTNER, roleBefore: null, roleAfter: 'csm' })).toBe(
+        `<@U0ALICE> · ${AT_TOKEN} · by an assignment\nmade *CSM* for partner \`ptn_abc123\``,
+      );
+    });
+
+    test('role: the old role → the new one; no "no field changed"', () => {
+      const text = role('role', { ...ON_PARTNER, roleBefore: 'csm', roleAfter: 'lead' });
+      expect(text).toBe(
+        `<@U0ALICE> · ${AT_TOKEN} · by a role change\nrole for partner \`ptn_abc123\`: CSM → Lead`,
+      );
+      expect(text).not.toContain('_no field changed_');
+    });
+
+    test('undo of a role change: back to the old role, and the one taken back', () => {
+      const text = textOf(
+        page([
+          change(2, {
+            source: 'undo',
+            undoes: 1,
+            changes: [],
+            assignment: { ...ON_PARTNER, roleBefore: 'lead', roleAfter: 'csm' },
+          }),
+        ]),
+        'change_0',
+      );
+      expect(text).toBe(
+        `<@U0ALICE> · ${AT_TOKEN} · with Undo (taking back an earlier change)\nrole for partner \`ptn_abc123\` back to CSM (was Lead)`,
+      );
+    });
+
+    test('a role Stuut added since, and a partner id with markup, are escaped', () => {
+      const message = page([
+        change(1, {
+          source: 'role',
+          changes: [],
+          assignment: {
+            assignmentId: 'asg_1',
+            partnerId: '<!channel>',
+            roleBefore: '<@U0EVE>',
+            roleAfter: 'r&d',
+          },
+        }),
+      ]);
+      expectValid(message);
+      expect(textOf(message, 'change_0')).toContain(
+        'role for partner `&lt;!channel&gt;`: &lt;@U0EVE&gt; → r&amp;d',
+      );
+    });
+
+    test('an old record (no assignment) is shown as before', () => {
+      expect(textOf(page([change(1, { assignment: null })]), 'change_0')).toBe(
+        `<@U0ALICE> · ${AT_TOKEN} · with the form\n• *Phone*: +1 415 555 0100 → +1 212 555 0147`,
+      );
+    });
   });
 
   test('a change of no field says so', () => {

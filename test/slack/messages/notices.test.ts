@@ -99,6 +99,19 @@ describe('helpMessage', () => {
     for (const field of CONTACT_FIELDS) expect(text).toContain(`\`${field}\``);
   });
 
+  test('documents add, assign and roles, one line each, and the roles in words', () => {
+    const lines = message.text.split('\n');
+    const lineOf = (prefix: string) => lines.filter((line) => line.startsWith(prefix));
+    expect(lineOf('`/contact add [email] [field=value …]`')).toHaveLength(1);
+    expect(lineOf('`/contact assign [name, email or id]`')).toHaveLength(1);
+    expect(lineOf('`/contact roles &lt;name, email or id&gt;`')).toHaveLength(1);
+    expect(lineOf('`/contact assign')[0]).toContain('`ptn_…`');
+    expect(lineOf('`/contact roles')[0]).toContain('*Change role*');
+    expect(allText(message)).toContain(
+      'Roles: Account manager, Account executive, CSM, Lead, Co-lead, Practice lead.',
+    );
+  });
+
   test('says what the contact book knows, and where to find an id it does not', () => {
     const text = allText(message);
     expect(text).toContain('What does the bot know?');

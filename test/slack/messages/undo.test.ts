@@ -65,6 +65,7 @@ function later(id: number, more: Partial<ChangeRecord> = {}): ChangeRecord {
     undoes: null,
     undoneBy: null,
     versionAfter: 4,
+    assignment: null,
     ...more,
   };
 }
