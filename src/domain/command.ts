@@ -1,4 +1,5 @@
 import type { CountryCode } from 'libphonenumber-js/max';
+import { ROLE_LABELS, ROLES, type Role } from './assignment';
 import { CONTACT_FIELDS, type ContactField, FIELD_LABELS, isContactField } from './contact';
 import { type ClearableField, normaliseField } from './form';
 
@@ -15,12 +16,41 @@ export type ParsedCommand =
     }
   | { kind: 'find' /** null lists the most recently changed contacts. */; query: string | null }
   | { kind: 'history'; query: string }
+  | {
+      kind: 'add';
+      /** The new contact's email, from the first word or `email=`; null: the form asks. */
+      email: string | null;
+      /** Proposed values of the other fields, as typed. */
+      prefill: Partial<Record<Exclude<ContactField, 'email'>, string>>;
+      /** From `role=`, in words or as Stuut spells it. */
+      role: Role | null;
+    }
+  /** null: the form opens with the picker empty. */
+  | { kind: 'assign'; query: string | null }
+  | { kind: 'roles'; query: string }
   | { kind: 'invalid'; problems: string[] };
 
 /** Longer queries match nothing a person would look for, and only cost the search. */
 export const MAX_QUERY_LENGTH = 200;
 
 const FIELD_LIST = CONTACT_FIELDS.join(', ');
+const VERBS = ['update', 'find', 'history', 'add', 'assign', 'roles'] as const;
+type Verb = (typeof VERBS)[number];
+const COMMAND_LIST =
+  'The commands are /contact update, find, history and roles, each followed by a name, an email or an id; /contact add <email>; and /contact assign.';
+
+/** A role as people write it: `csm`, `CSM`, `co-lead`, `Account manager`. */
+export function parseRole(text: string): Role | null {
+  const key = text
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
+  return (
+    ROLES.find(
+      (role) => role === key || ROLE_LABELS[role].toLowerCase().replace(/[\s-]+/g, '_') === key,
+    ) ?? null
+  );
+}
 const QUOTES = new Set(['"', '\u201c', '\u201d']);
 
 /**
@@ -84,14 +114,13 @@ export function parseCommand(raw: string, defaultCountry: CountryCode): ParsedCo
   if (!sub || (sub.key === undefined && /^(help|-h|--help|\?)$/i.test(sub.text))) {
     return { kind: 'help' };
   }
-  const verb = sub.key === undefined ? sub.text.toLowerCase() : null;
-  if (verb !== 'update' && verb !== 'find' && verb !== 'history') {
+  const word = sub.key === undefined ? sub.text.toLowerCase() : null;
+  const verb = VERBS.find((known) => known === word);
+  if (verb === undefined) {
     const name = sub.key !== undefined ? `${sub.key}=${sub.text}` : sub.text;
     return {
       kind: 'invalid',
-      problems: [
-        `"${name}" is not a /contact command. The commands are /contact update <name, email or id>, /contact find <name, email or id> and /contact history <name, email or id>.`,
-      ],
+      problems: [`"${name}" is not a /contact command. ${COMMAND_LIST}`],
     };
   }
 
@@ -106,17 +135,23 @@ export function parseCommand(raw: string, defaultCountry: CountryCode): ParsedCo
       `The search is ${query.length} characters long; ${MAX_QUERY_LENGTH} is the most. A few words of the name, an email or an id is enough.`,
     );
   }
-  if (verb === 'find' || verb === 'history') {
-    if (pairs.length > 0) {
+  if (verb === 'add') return parseAdd(words, pairs, problems, defaultCountry);
+  if (verb !== 'update') {
+    if (pairs.length > 0) problems.push(NO_PAIRS[verb]);
+    if ((verb === 'history' || verb === 'roles') && query === null) {
       problems.push(
-        `/contact ${verb} only ${verb === 'find' ? 'searches' : 'shows what changed'}: leave out field=value, or use /contact update to change values.`,
+        `Say whose ${verb === 'history' ? 'history' : 'roles'}: /contact ${verb} followed by a name, an email or an id.`,
       );
     }
-    if (verb === 'history' && query === null) {
-      problems.push('Say whose history: /contact history followed by a name, an email or an id.');
-    }
     if (problems.length > 0) return { kind: 'invalid', problems };
-    return verb === 'find' ? { kind: 'find', query } : { kind: 'history', query: query ?? '' };
+    switch (verb) {
+      case 'find':
+        return { kind: 'find', query };
+      case 'assign':
+        return { kind: 'assign', query };
+      default:
+        return { kind: verb, query: query ?? '' };
+    }
   }
 
   const prefill: Partial<Record<ContactField, string>> = {};
@@ -152,4 +187,78 @@ export function parseCommand(raw: string, defaultCountry: CountryCode): ParsedCo
 
   if (problems.length > 0) return { kind: 'invalid', problems };
   return { kind: 'update', query, prefill, clear };
+}
+
+const NO_PAIRS: Readonly<Record<Exclude<Verb, 'update' | 'add'>, string>> = {
+  find: '/contact find only searches: leave out field=value, or use /contact update to change values.',
+  history:
+    '/contact history only shows what changed: leave out field=value, or use /contact update to change values.',
+  roles:
+    '/contact roles only lists roles: leave out field=value; each role has a Change role button.',
+  assign:
+    '/contact assign takes a name, an email or an id; the partner and the role go in the form.',
+};
+
+/**
+ * `/contact add [email] [field=value …]`: the email may be the first word or `email=`; `role=`
+ * chooses the role. Values are checked as the update's are; nothing is cleared (all is new).
+ */
+function parseAdd(
+  words: readonly string[],
+  pairs: readonly Token[],
+  problems: string[],
+  defaultCountry: CountryCode,
+): ParsedCommand {
+  const prefill: Partial<Record<Exclude<ContactField, 'email'>, string>> = {};
+  let email: string | null = null;
+  let role: Role | null = null;
+  if (words.length > 1) {
+    problems.push(
+      `/contact add takes the new contact's email, then field=value: for example /contact add priya@example.com given_name=Priya role=csm. Put values with spaces in quotes.`,
+    );
+  } else if (words.length === 1 && words[0]) {
+    email = words[0];
+  }
+  const seen = new Set<string>();
+  for (const token of pairs) {
+    if (token.key === undefined) {
+      problems.push(
+        `"${token.text}" is not a field=value pair. Put values with spaces in quotes, for example job_title="VP, Customer Success".`,
+      );
+      continue;
+    }
+    const key = token.key.toLowerCase();
+    if (seen.has(key) || (key === 'email' && email !== null)) {
+      problems.push(`${key} is given twice. Give each field once.`);
+      continue;
+    }
+    seen.add(key);
+    if (key === 'role') {
+      role = parseRole(token.text);
+      if (role === null) {
+        problems.push(
+          `"${token.text}" is not a role. The roles are: ${ROLES.map((r) => `${r} (${ROLE_LABELS[r]})`).join(', ')}.`,
+        );
+      }
+      continue;
+    }
+    if (!isContactField(key)) {
+      problems.push(`"${token.key}" is not a contact field. The fields are: ${FIELD_LIST}, role.`);
+      continue;
+    }
+    if (token.text.trim() === '') continue; // nothing to clear on a new contact
+    if (key === 'email') email = token.text;
+    else prefill[key] = token.text.trim();
+  }
+  if (email !== null) {
+    const checked = normaliseField('email', email, defaultCountry);
+    if (checked.ok) email = checked.value;
+    else problems.push(`Email: ${checked.reason}`);
+  }
+  for (const [field, value] of Object.entries(prefill) as [ContactField, string][]) {
+    const checked = normaliseField(field, value, defaultCountry);
+    if (!checked.ok) problems.push(`${FIELD_LABELS[field]} (${field}): ${checked.reason}`);
+  }
+  if (problems.length > 0) return { kind: 'invalid', problems };
+  return { kind: 'add', email, prefill, role };
 }

@@ -52,10 +52,10 @@ const REASONS: Record<DenialCode, string> = {
   deleted: 'Your Slack account is deactivated, so you cannot update contacts in Stuut.',
   bot: 'Apps and bots cannot update contacts in Stuut.',
   other_team:
-    'Only members of the workspace that installed this bot can update contacts in Stuut, and your account belongs to another organisation (for example, in a channel shared with another company). Ask someone from that workspace to make the change.',
+    'Only members of the workspace that installed this bot can change contacts in Stuut, and your account belongs to another organisation (for example, in a channel shared with another company). Ask someone from that workspace to make the change.',
   guest:
     'Guests cannot update contacts in Stuut, even when they are listed as contact editors. Ask a full member of the workspace to make the change.',
-  not_listed: `Only contact editors can update contacts in Stuut, and you are not one of them. ${ASK_AN_EDITOR}, or ask whoever runs this bot to add you to CONTACT_EDITORS.`,
+  not_listed: `Only contact editors can change contacts in Stuut, and you are not one of them. ${ASK_AN_EDITOR}, or ask whoever runs this bot to add you to CONTACT_EDITORS.`,
   unverified:
     'I could not check in time whether you may update contacts in Stuut (Slack was slow to answer). Nothing was changed. Please try again in a moment.',
 };

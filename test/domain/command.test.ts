@@ -346,14 +346,14 @@ describe('parseCommand: problems', () => {
   });
 
   test.each(['delete', 'remove', 'updat', 'show', 'search', 'finds', 'histories', 'log'])(
-    'the unknown subcommand %j is named, with the three commands',
+    'the unknown subcommand %j is named, with every command',
     (sub) => {
       const problems = problemsOf(`${sub} ${ID}`);
       expect(problems).toHaveLength(1);
       expect(problems[0]).toContain(`"${sub}"`);
-      expect(problems[0]).toContain('/contact update <name, email or id>');
-      expect(problems[0]).toContain('/contact find <name, email or id>');
-      expect(problems[0]).toContain('/contact history <name, email or id>');
+      for (const verb of ['update', 'find', 'history', 'roles', 'add <email>', 'assign']) {
+        expect(problems[0]).toMatch(new RegExp(`/contact ${verb}|, ${verb}| and ${verb}`));
+      }
     },
   );
 
@@ -443,5 +443,70 @@ describe('parseCommand: mixed quotes', () => {
       kind: 'update',
       prefill: { job_title: 'VP, Sales' },
     });
+  });
+});
+
+describe('parseCommand: add, assign and roles', () => {
+  test('add with nothing opens an empty form', () => {
+    expect(parse('add')).toEqual({ kind: 'add', email: null, prefill: {}, role: null });
+  });
+
+  test('add takes the email as the first word, values and a role', () => {
+    expect(
+      parse(
+        'add <mailto:new.csm@northwind.example|new.csm@northwind.example> given_name=Ada job_title="Senior CSM" role=csm',
+      ),
+    ).toEqual({
+      kind: 'add',
+      email: 'new.csm@northwind.example',
+      prefill: { given_name: 'Ada', job_title: 'Senior CSM' },
+      role: 'csm',
+    });
+  });
+
+  test('add takes email= instead of the first word', () => {
+    expect(parse('add email=ada@northwind.example')).toMatchObject({
+      kind: 'add',
+      email: 'ada@northwind.example',
+    });
+  });
+
+  test.each([
+    ['csm', 'csm'],
+    ['CSM', 'csm'],
+    ['co-lead', 'co_lead'],
+    ['"Account manager"', 'account_manager'],
+    ['practice_lead', 'practice_lead'],
+  ])('add role=%s is the role %s', (typed, role) => {
+    expect(parse(`add a@b.co role=${typed}`)).toMatchObject({ kind: 'add', role });
+  });
+
+  test('add refuses an unknown role and lists the roles in words', () => {
+    const [problem] = problemsOf('add a@b.co role=boss');
+    expect(problem).toContain('"boss" is not a role');
+    expect(problem).toContain('co_lead (Co-lead)');
+  });
+
+  test('add refuses a bad email, a bad phone, two emails and a name where the email goes', () => {
+    expect(problemsOf('add not-an-email')[0]).toMatch(/^Email: /);
+    expect(problemsOf('add a@b.co phone=12')[0]).toMatch(/^Phone \(phone\): /);
+    expect(problemsOf('add a@b.co email=c@d.co')[0]).toBe(
+      'email is given twice. Give each field once.',
+    );
+    expect(problemsOf('add Priya Raman')[0]).toContain("takes the new contact's email");
+  });
+
+  test('assign takes an optional query and no pairs', () => {
+    expect(parse('assign')).toEqual({ kind: 'assign', query: null });
+    expect(parse('assign priya raman')).toEqual({ kind: 'assign', query: 'priya raman' });
+    expect(problemsOf('assign priya role=csm')[0]).toContain(
+      'the partner and the role go in the form',
+    );
+  });
+
+  test('roles needs a query and takes no pairs', () => {
+    expect(parse('roles priya')).toEqual({ kind: 'roles', query: 'priya' });
+    expect(problemsOf('roles')[0]).toContain('Say whose roles');
+    expect(problemsOf('roles priya role=csm')[0]).toContain('/contact roles only lists roles');
   });
 });

@@ -78,7 +78,7 @@ describe('CONTACT_EDITORS set: listed people and groups only', () => {
 
   test('someone not listed: the command answers why and whom to ask; no form opens', async () => {
     const text = await refusedCommand(h, 'U0BOB');
-    expect(text).toContain('Only contact editors can update contacts in Stuut');
+    expect(text).toContain('Only contact editors can change contacts in Stuut');
     expect(text).toContain('CONTACT_EDITORS');
     expect(text).toContain('<@U0ALICE>');
     expect(h.stuut.patchCount()).toBe(0);

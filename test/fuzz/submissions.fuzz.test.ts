@@ -982,7 +982,8 @@ describe('fuzz: form submissions and command texts against the real app', () => 
         check(Array.isArray(shown?.blocks), () => `an answer without blocks: ${short(shown)}`);
         // The picker, and an id the book holds, always open a form.
         check(
-          parsed.kind === 'find' || (parsed.query !== null && !CONTACT_IDS.includes(parsed.query)),
+          parsed.kind === 'find' ||
+            ('query' in parsed && parsed.query !== null && !CONTACT_IDS.includes(parsed.query)),
           () => `no form for ${short(sentText)}: ${short(shown)}`,
         );
         // Its buttons open a form for a valid id, with proposals the form accepts.

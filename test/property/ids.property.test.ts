@@ -248,6 +248,11 @@ describe('command parsing', () => {
           'history',
           'History',
           'history priya raman',
+          'add',
+          'add ada@northwind.example role=csm',
+          'assign',
+          'assign priya',
+          'roles priya',
           'upd',
         ),
         fc.array(
@@ -270,12 +275,21 @@ describe('command parsing', () => {
       .map(([head, words]) => [head, ...words].join(' ')),
   );
 
-  test('never throws, and answers with one of its five kinds', () => {
-    const kinds = { help: 0, update: 0, find: 0, history: 0, invalid: 0 };
+  test('never throws, and answers with one of its kinds', () => {
+    const kinds = {
+      help: 0,
+      update: 0,
+      find: 0,
+      history: 0,
+      add: 0,
+      assign: 0,
+      roles: 0,
+      invalid: 0,
+    };
     fc.assert(
       fc.property(commandText, (text) => {
         const parsed = parseCommand(text, 'US');
-        expect(['help', 'update', 'find', 'history', 'invalid']).toContain(parsed.kind);
+        expect(Object.keys(kinds)).toContain(parsed.kind);
         kinds[parsed.kind]++;
         if (parsed.kind === 'invalid') {
           expect(parsed.problems.length).toBeGreaterThan(0);

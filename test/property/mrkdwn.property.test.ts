@@ -799,6 +799,7 @@ describe('mrkdwn of history and undo from arbitrary names and values', () => {
     undoes: null,
     undoneBy,
     versionAfter: id,
+    assignment: null,
   });
 
   test('a page of history: names and values shown as typed, never as markup', () => {

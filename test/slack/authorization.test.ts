@@ -93,7 +93,7 @@ describe('editorDeniedMessage', () => {
       users: ['U01', 'U02', 'U03', 'U04', 'U05', 'U06'],
       groups: [],
     });
-    expect(message.text).toContain('Only contact editors can update contacts');
+    expect(message.text).toContain('Only contact editors can change contacts');
     expect(message.text).toContain('<@U01>, <@U02>, <@U03>, <@U04>, <@U05>.');
     expect(message.text).not.toContain('U06');
     expect(message.blocks).toEqual([

@@ -8,6 +8,13 @@ import type { StuutClient } from '../../stuut/client';
 import type { EditorCheck } from '../authorization';
 import type { ChannelSharing } from '../channels';
 import { ACTION_ID, CALLBACK_ID } from '../ids';
+import {
+  makeAssignContactButton,
+  makeAssignEmailCheck,
+  makeChangeRoleButton,
+  makeOpenKnownContact,
+  makeShowRolesButton,
+} from './actions/assignments';
 import { makeHistoryButton } from './actions/history';
 import {
   editFormFromButton,
@@ -19,6 +26,7 @@ import { makePickContact } from './actions/pickContact';
 import { makeUndoButton } from './actions/undo';
 import { makeContactCommand } from './commands/contact';
 import { makeContactPickerOptions } from './options/contactPicker';
+import { makeAddSubmit, makeAssignSubmit, makeRoleSubmit } from './views/assignmentSubmits';
 import { makeContactSubmit } from './views/contactSubmit';
 
 export interface ListenerDeps {
@@ -68,4 +76,14 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   app.action(ACTION_ID.olderHistory, tracked(makeHistoryButton(deps, true)));
   app.action(ACTION_ID.undoChange, tracked(makeUndoButton(deps)));
   app.options(ACTION_ID.pickContact, tracked(makeContactPickerOptions(deps)));
+  // Add, assign and change role.
+  app.view(CALLBACK_ID.addForm, tracked(makeAddSubmit(deps)));
+  app.view(CALLBACK_ID.assignForm, tracked(makeAssignSubmit(deps)));
+  app.view(CALLBACK_ID.roleForm, tracked(makeRoleSubmit(deps)));
+  app.action(ACTION_ID.openKnownContact, tracked(makeOpenKnownContact(deps)));
+  app.action(ACTION_ID.assignEmail, tracked(makeAssignEmailCheck(deps)));
+  app.action(ACTION_ID.changeRole, tracked(makeChangeRoleButton(deps)));
+  app.action(ACTION_ID.assignContact, tracked(makeAssignContactButton(deps)));
+  app.action(ACTION_ID.showRoles, tracked(makeShowRolesButton(deps)));
+  app.options(ACTION_ID.assignPick, tracked(makeContactPickerOptions(deps)));
 }

@@ -30,6 +30,7 @@ import {
   undoRefusedMessage,
 } from '../../messages/undo';
 import { decodeUndoButton } from '../../metadata';
+import { undoRoleChange } from './roleUndo';
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
 
@@ -105,6 +106,15 @@ async function undo(deps: UndoDeps, request: UndoRequest): Promise<void> {
         refusal: { kind: 'missing', historyDays: deps.historyDays },
         contactId: '',
       }),
+    );
+    return;
+  }
+  if (change.assignment !== null && change.source === 'role') {
+    const { client, respond } = request;
+    await undoRoleChange(
+      deps,
+      { body, client, respond, userId: person.userId, tell },
+      { ...change, assignment: change.assignment },
     );
     return;
   }

@@ -4,8 +4,9 @@ import type { Book, BookEntry } from '../../../book/book';
 import { type FindOutcome, findContact } from '../../../book/find';
 import type { HistoryBook } from '../../../book/history';
 import type { Config } from '../../../config';
-import { decodeSlackText, parseCommand } from '../../../domain/command';
+import { decodeSlackText, type ParsedCommand, parseCommand } from '../../../domain/command';
 import { displayName } from '../../../domain/contact';
+import { normaliseField } from '../../../domain/form';
 import { withDeadline } from '../../../inflight';
 import type { Logger } from '../../../logger';
 import { type EditorCheck, editorDeniedMessage } from '../../authorization';
@@ -22,7 +23,14 @@ import {
 import { HISTORY_PAGE, historyMessage } from '../../messages/history';
 import { commandProblemMessage, formUnavailableMessage, helpMessage } from '../../messages/notices';
 import type { Origin } from '../../metadata';
-import { contactFormView, formForBookEntry, formForUnknownId } from '../../views/contactForm';
+import { addFormView, assignFormView } from '../../views/assignmentForms';
+import {
+  contactFormView,
+  formForBookEntry,
+  formForUnknownId,
+  pickerLabel,
+} from '../../views/contactForm';
+import { rolesReply } from '../actions/assignments';
 
 export interface ContactCommandDeps {
   config: Pick<Config, 'defaultPhoneCountry'>;
@@ -65,16 +73,7 @@ export function makeContactCommand(deps: ContactCommandDeps) {
     const origin: Origin = { channelId: command.channel_id, responseUrl: command.response_url };
     const [decision, reply] = await Promise.all([
       editors.check({ userId: command.user_id, teamId: command.team_id }),
-      parsed.kind === 'find'
-        ? listContacts(deps, parsed.query)
-        : parsed.kind === 'history'
-          ? historyReply(deps, parsed.query)
-          : updateReply(
-              deps,
-              parsed.query,
-              { prefill: parsed.prefill, clear: parsed.clear },
-              origin,
-            ),
+      replyTo(deps, parsed, origin),
     ]);
     if (!decision.allowed) {
       await ack({ response_type: 'ephemeral', ...editorDeniedMessage(decision, editors.editors) });
@@ -93,6 +92,131 @@ export function makeContactCommand(deps: ContactCommandDeps) {
       await respond({ response_type: 'ephemeral', ...formUnavailableMessage() }).catch(() => {});
     }
   };
+}
+
+function replyTo(
+  deps: ContactCommandDeps,
+  parsed: Exclude<ParsedCommand, { kind: 'help' | 'invalid' }>,
+  origin: Origin,
+): Promise<Reply> {
+  switch (parsed.kind) {
+    case 'find':
+      return listContacts(deps, parsed.query);
+    case 'history':
+      return historyReply(deps, parsed.query);
+    case 'update':
+      return updateReply(
+        deps,
+        parsed.query,
+        { prefill: parsed.prefill, clear: parsed.clear },
+        origin,
+      );
+    case 'add':
+      return addReply(deps, parsed, origin);
+    case 'assign':
+      return assignReply(deps, parsed.query, origin);
+    case 'roles':
+      return rolesCommandReply(deps, parsed.query);
+  }
+}
+
+/** `/contact add [email] …`: the add form; an email the book knows is said at once. */
+async function addReply(
+  deps: ContactCommandDeps,
+  parsed: Extract<ParsedCommand, { kind: 'add' }>,
+  origin: Origin,
+): Promise<Reply> {
+  const { email } = parsed;
+  let known: BookEntry | null | undefined = null;
+  if (email !== null) {
+    try {
+      known = await withDeadline(deps.book.findByEmail(email), deps.bookWithinMs);
+    } catch (error) {
+      // Save checks again; Stuut itself refuses a duplicate email.
+      deps.logger.error({ err: error }, 'contact book failed: add opens without the check');
+    }
+  }
+  return {
+    kind: 'form',
+    view: addFormView({
+      metadata: { origin, knownContactId: known ? known.id : null },
+      values: { ...parsed.prefill, ...(email !== null ? { email } : {}) },
+      role: parsed.role,
+      known: known ? { contactId: known.id, name: displayName(known.values) } : null,
+    }),
+  };
+}
+
+/** `/contact assign [query]`: the assign form, with the contact chosen when the query finds one. */
+async function assignReply(
+  deps: ContactCommandDeps,
+  query: string | null,
+  origin: Origin,
+): Promise<Reply> {
+  const form = (
+    contact: BookEntry | null,
+    email: string | null = null,
+    emailNote: string | null = null,
+  ): Reply => ({
+    kind: 'form',
+    view: assignFormView({
+      metadata: { origin, grown: email !== null },
+      contact: contact ? { id: contact.id, label: pickerLabel(contact.id, contact.values) } : null,
+      email,
+      partnerId: null,
+      role: null,
+      emailNote,
+    }),
+  });
+  if (query === null) return form(null);
+  const found = await find(deps, query);
+  const email = normaliseField('email', query, deps.config.defaultPhoneCountry);
+  switch (found.kind) {
+    case 'one':
+      return form(found.entry);
+    case 'several':
+      return {
+        kind: 'message',
+        message: severalMatchesMessage(query, found.matches, found.total, undefined, 'assign'),
+      };
+    case 'none':
+    case 'unavailable':
+      // Someone new: the form takes their email and grows the inputs for their details.
+      if (email.ok) {
+        return form(
+          null,
+          email.value,
+          found.kind === 'none'
+            ? 'Not in the contact book: Stuut finds them by this email, or creates them with the details below.'
+            : 'The contact book is unavailable: if Stuut does not know this email, it creates the contact with the details below.',
+        );
+      }
+      return {
+        kind: 'message',
+        message:
+          found.kind === 'none'
+            ? noMatchMessage(query, false, undefined, 'assign')
+            : bookUnavailableMessage(query),
+      };
+  }
+}
+
+/** `/contact roles <query>`: the roles the book knows for one contact. */
+async function rolesCommandReply(deps: ContactCommandDeps, query: string): Promise<Reply> {
+  const found = await find(deps, query);
+  switch (found.kind) {
+    case 'one':
+      return { kind: 'message', message: await rolesReply(deps, found.entry) };
+    case 'several':
+      return {
+        kind: 'message',
+        message: severalMatchesMessage(query, found.matches, found.total, undefined, 'roles'),
+      };
+    case 'none':
+      return { kind: 'message', message: noMatchMessage(query, false, undefined, 'roles') };
+    case 'unavailable':
+      return { kind: 'message', message: bookUnavailableMessage(query) };
+  }
 }
 
 /** `/contact find [query]`: the matches with their values, or the most recently changed. */

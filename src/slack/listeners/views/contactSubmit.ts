@@ -110,7 +110,7 @@ export function makeContactSubmit(deps: ContactSubmitDeps) {
 }
 
 // Slack's payload is untrusted JSON: anything that is not an object of objects reads as empty.
-function asStateValues(values: unknown): ViewStateValues {
+export function asStateValues(values: unknown): ViewStateValues {
   if (!values || typeof values !== 'object') return {};
   const safe: ViewStateValues = {};
   for (const [blockId, actions] of Object.entries(values)) {

@@ -1,0 +1,318 @@
+import type { ViewResponseAction } from '@slack/bolt';
+import type { ModalView } from '@slack/types';
+import type { WebClient } from '@slack/web-api';
+import type { AssignmentLearnResult, Book } from '../book/book';
+import type { ChangeSource } from '../book/history';
+import type { Assignment } from '../domain/assignment';
+import type { FieldChange } from '../domain/diff';
+import { BotFailureError } from '../errors';
+import { withDeadline } from '../inflight';
+import type { Logger } from '../logger';
+import {
+  StuutError,
+  StuutHttpError,
+  StuutOutcomeUnknownError,
+  surelyNotApplied,
+} from '../stuut/errors';
+import type { ChannelSharing } from './channels';
+import { type Person, slackErrorCode, tellPerson } from './delivery';
+import { assignmentFailedMessage, outcomeUnknownMessage } from './messages/assignments';
+import type { SlackMessage } from './messages/confirmation';
+import { confirmationUndeliveredMessage, savedNoticeMessage } from './messages/notices';
+import { BOOK_LEARN_MAX_MS, CHANNEL_LOOKUP_MAX_MS } from './saveFlow';
+import { assignmentResultView, assignmentSavingView } from './views/assignmentForms';
+
+/**
+ * Add, assign and change role: the same steps as saving an update (an acknowledgement within
+ * Slack's 3 seconds, "Saving…" when Stuut is slow, the book learning the answer, a
+ * confirmation in the channel), around a different Stuut call. What differs per action comes
+ * in the request as data and small functions.
+ */
+
+export interface AssignmentFlowDeps {
+  logger: Logger;
+  contactUpdatesChannel: string | null;
+  ackWithinMs: number;
+  saveBudgetMs: number;
+  now: () => Date;
+  channels: ChannelSharing;
+  book: Book;
+}
+
+export type AssignmentAction = 'add' | 'assign' | 'role';
+
+const AUDIT: Readonly<Record<AssignmentAction, string>> = {
+  add: 'contact_added',
+  assign: 'contact_assigned',
+  role: 'role_changed',
+};
+
+const RESULT_TITLE = {
+  add: 'Contact added',
+  assign: 'Contact assigned',
+  role: 'Role changed',
+} as const;
+
+/** A form's errors, keyed by the form's own field keys (`email`, `partner_id`, …). */
+export type KeyedErrors<K extends string> = Partial<Record<K, string>>;
+
+export interface AssignmentSaveRequest<K extends string> {
+  action: AssignmentAction;
+  ack: (response?: ViewResponseAction) => Promise<void>;
+  client: WebClient;
+  viewId: string;
+  person: Person;
+  teamId: string | null;
+  /** The Stuut call; started at once. */
+  call: () => Promise<Assignment>;
+  /** What the "Saving…" view says Stuut is working on. */
+  savingText: string;
+  /** Errors for the form's inputs when Stuut's refusal names them (422, 409, 404); else null. */
+  errorsFor: (error: StuutError) => KeyedErrors<K> | null;
+  /** Block ids for those errors, for an inline acknowledgement. */
+  inline: (errors: KeyedErrors<K>) => Record<string, string>;
+  /** The form again with exactly what was typed, a notice on top and notes under inputs. */
+  formAgain: (notice: string, notes: KeyedErrors<K>) => ModalView;
+  /** What the history records besides the role. */
+  change: {
+    source: ChangeSource;
+    changes: (assignment: Assignment) => FieldChange[];
+    undoes?: number | null;
+  };
+  /** Frees what the request claimed, when Stuut surely did not apply it. */
+  release?: () => Promise<void>;
+  /** The confirmation: in full, or without contact values for a channel shared outside. */
+  confirmation: (
+    assignment: Assignment,
+    learned: AssignmentLearnResult | null,
+    shared: boolean,
+  ) => SlackMessage;
+  /** The modal's outcome line, mrkdwn, escaped. */
+  summary: (assignment: Assignment) => string;
+}
+
+type Failure = StuutError | BotFailureError;
+type Outcome = { ok: true; assignment: Assignment } | { ok: false; error: Failure };
+
+/** Runs the Stuut call and everything after it; ends within the save budget. */
+export async function saveAssignment<K extends string>(
+  deps: AssignmentFlowDeps,
+  request: AssignmentSaveRequest<K>,
+): Promise<void> {
+  const { logger } = deps;
+  const startedAt = Date.now();
+  const pending: Promise<Outcome> = request.call().then(
+    (assignment) => ({ ok: true as const, assignment }),
+    (error: unknown) => ({ ok: false as const, error: toFailure(error, logger) }),
+  );
+  const target = deps.contactUpdatesChannel ?? request.person.origin.channelId;
+  const shared: Promise<boolean> = target
+    ? deps.channels.isShared(
+        request.client,
+        target,
+        Math.max(0, Math.min(CHANNEL_LOOKUP_MAX_MS, deps.saveBudgetMs / 2)),
+      )
+    : Promise.resolve(false);
+
+  const early = await withDeadline(pending, deps.ackWithinMs);
+  await request
+    .ack(
+      early
+        ? acknowledgement(request, early, target)
+        : { response_action: 'update', view: assignmentSavingView(request.savingText) },
+    )
+    .catch((error: unknown) => {
+      logger.warn({ slackError: slackErrorCode(error) }, 'acknowledging Save failed');
+    });
+
+  const remaining = deps.saveBudgetMs - (Date.now() - startedAt);
+  const finished = await withDeadline(
+    (async () => {
+      const outcome = early ?? (await pending);
+      const shownInModal = early ? true : await showInModal(deps, request, outcome, target);
+      const learned = outcome.ok ? await learn(deps, request, outcome.assignment) : null;
+      if (!outcome.ok && surelyNotApplied(outcome.error)) {
+        await request.release?.().catch((error: unknown) => {
+          logger.error({ err: error }, 'contact book failed to release a role claim');
+        });
+      }
+      await afterSave(deps, request, outcome, shownInModal, target, shared, learned);
+      return true;
+    })(),
+    remaining,
+  );
+  if (!finished) logger.warn({ action: request.action }, 'save abandoned at the end of its budget');
+}
+
+function toFailure(error: unknown, logger: Logger): Failure {
+  if (error instanceof StuutError) return error;
+  logger.error({ err: error }, 'save failed: a bug in the bot');
+  return new BotFailureError(error);
+}
+
+function notice(error: Failure): string {
+  return `${error.userMessage} Your values are kept below.`;
+}
+
+function acknowledgement<K extends string>(
+  request: AssignmentSaveRequest<K>,
+  outcome: Outcome,
+  target: string | null,
+): ViewResponseAction {
+  if (outcome.ok) return { response_action: 'update', view: resultView(request, outcome, target) };
+  const errors = outcome.error instanceof StuutError ? request.errorsFor(outcome.error) : null;
+  if (errors && Object.keys(errors).length > 0) {
+    return { response_action: 'errors', errors: request.inline(errors) };
+  }
+  return { response_action: 'update', view: request.formAgain(notice(outcome.error), {}) };
+}
+
+function resultView<K extends string>(
+  request: AssignmentSaveRequest<K>,
+  outcome: { assignment: Assignment },
+  target: string | null,
+): ModalView {
+  return assignmentResultView({
+    title: RESULT_TITLE[request.action],
+    summaryMrkdwn: request.summary(outcome.assignment),
+    contactId: outcome.assignment.internal_contact.id,
+    confirmationChannelId: target,
+  });
+}
+
+/** Replaces "Saving…" with the outcome; false when the person already closed the modal. */
+async function showInModal<K extends string>(
+  deps: AssignmentFlowDeps,
+  request: AssignmentSaveRequest<K>,
+  outcome: Outcome,
+  target: string | null,
+): Promise<boolean> {
+  let view: ModalView;
+  if (outcome.ok) {
+    view = resultView(request, outcome, target);
+  } else {
+    const errors = outcome.error instanceof StuutError ? request.errorsFor(outcome.error) : null;
+    // Inline errors only go with an acknowledgement; now they are notes under the inputs.
+    view = request.formAgain(
+      errors && Object.keys(errors).length > 0
+        ? 'Stuut refused some values; see the notes under the fields. Your values are kept below.'
+        : notice(outcome.error),
+      errors ?? {},
+    );
+  }
+  try {
+    await request.client.views.update({ view_id: request.viewId, view });
+    return true;
+  } catch (error) {
+    deps.logger.info({ slackError: slackErrorCode(error) }, 'views.update after save failed');
+    return false;
+  }
+}
+
+/** The book learns the contact and its role; its failure costs the history, not the save. */
+async function learn<K extends string>(
+  deps: AssignmentFlowDeps,
+  request: AssignmentSaveRequest<K>,
+  assignment: Assignment,
+): Promise<AssignmentLearnResult | null> {
+  try {
+    const learned = await withDeadline(
+      deps.book.learnAssignment(assignment, deps.now(), {
+        slackUser: request.person.userId,
+        slackTeam: request.teamId,
+        source: request.change.source,
+        changes: request.change.changes(assignment),
+        modifiedAt: assignment.modified_at,
+        undoes: request.change.undoes ?? null,
+      }),
+      BOOK_LEARN_MAX_MS,
+    );
+    if (learned) return learned;
+    deps.logger.error({ withinMs: BOOK_LEARN_MAX_MS }, 'contact book too slow to learn a role');
+  } catch (error) {
+    deps.logger.error({ err: error }, 'contact book failed to learn a role; the save stands');
+  }
+  return null;
+}
+
+async function afterSave<K extends string>(
+  deps: AssignmentFlowDeps,
+  request: AssignmentSaveRequest<K>,
+  outcome: Outcome,
+  shownInModal: boolean,
+  target: string | null,
+  sharedChannel: Promise<boolean>,
+  learned: AssignmentLearnResult | null,
+): Promise<void> {
+  const { logger } = deps;
+  const { person, client, action } = request;
+  if (!outcome.ok) {
+    const { error } = outcome;
+    logFailure(logger, action, error);
+    if (!shownInModal) {
+      await tellPerson(
+        client,
+        logger,
+        person,
+        error instanceof StuutOutcomeUnknownError
+          ? outcomeUnknownMessage(error.userMessage, error.action)
+          : assignmentFailedMessage(error.userMessage, action),
+      );
+    }
+    return;
+  }
+  const { assignment } = outcome;
+  logger.info(
+    {
+      audit: AUDIT[action],
+      contactId: assignment.internal_contact.id,
+      assignmentId: assignment.id,
+      partnerId: assignment.partner_id,
+      role: assignment.internal_role,
+      slackUser: person.userId,
+      slackTeam: request.teamId,
+    },
+    `internal contact ${action === 'add' ? 'added' : action === 'assign' ? 'assigned' : 'role changed'}`,
+  );
+  const confirmation = request.confirmation(assignment, learned, false);
+  let toldPerson = false;
+  if (target) {
+    const shared = await sharedChannel;
+    const forChannel = shared ? request.confirmation(assignment, learned, true) : confirmation;
+    try {
+      await client.chat.postMessage({ channel: target, ...forChannel });
+    } catch (error) {
+      const code = slackErrorCode(error);
+      logger.warn(
+        { slackError: code, channel: target },
+        'confirmation post failed; telling the person',
+      );
+      await tellPerson(
+        client,
+        logger,
+        person,
+        confirmationUndeliveredMessage(forChannel, target, code),
+      );
+      toldPerson = true;
+    }
+  } else {
+    await tellPerson(client, logger, person, confirmation);
+    toldPerson = true;
+  }
+  if (!shownInModal && !toldPerson) {
+    await tellPerson(client, logger, person, savedNoticeMessage(confirmation));
+  }
+}
+
+function logFailure(logger: Logger, action: AssignmentAction, error: Failure): void {
+  if (error instanceof BotFailureError) return; // logged with its stack where it was caught
+  if (error instanceof StuutHttpError && (error.status === 401 || error.status === 403)) {
+    logger.error(
+      { action, status: error.status },
+      'Stuut refused STUUT_API_TOKEN: renew the token in the bot configuration',
+    );
+    return;
+  }
+  const level = error instanceof StuutHttpError && error.status < 500 ? 'info' : 'warn';
+  logger[level]({ action, error: error.name, detail: error.message }, `${action} failed`);
+}
