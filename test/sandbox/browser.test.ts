@@ -320,6 +320,56 @@ describe('the sandbox page in a real browser', () => {
     await expect(page.locator('.message', { hasText: 'First version' }).count()).resolves.toBe(0);
   });
 
+  test('the side panel shows each contact’s roles and the partners’ ids, and follows a role change', async () => {
+    const roles = (contactId: string) =>
+      page.locator(`#contacts tr.roles-row[data-roles-of="${contactId}"]`);
+    const priyaContoso = roles(PRIYA).locator(
+      'li.assignment[data-assignment-id="ica_Pr7CsM2kQa9x"]',
+    );
+    await priyaContoso.waitFor();
+    await expect(priyaContoso.textContent()).resolves.toContain(
+      'CSM on Contoso Freight ptn_8fK2mQ1x',
+    );
+    await expect(priyaContoso.getAttribute('data-partner-id')).resolves.toBe('ptn_8fK2mQ1x');
+    // The sandbox's book has not seen this assignment in a Stuut answer.
+    await expect(priyaContoso.getAttribute('data-book')).resolves.toBe('missing');
+    await expect(roles(PRIYA).locator('li.assignment').count()).resolves.toBe(2);
+    await expect(roles(TOM).textContent()).resolves.toContain(
+      'Practice lead, no partner (floating)',
+    );
+    await expect(
+      roles(CONTACT_ID).locator('[data-field="role"]').first().textContent(),
+    ).resolves.toBe('Account manager');
+
+    // The partners, with ids to copy into /contact assign.
+    const partners = page.locator('#partners tr.partner-row');
+    await expect(partners.count()).resolves.toBe(4);
+    const contoso = page.locator('#partners tr.partner-row[data-partner-id="ptn_8fK2mQ1x"]');
+    await expect(contoso.locator('.partner-name').textContent()).resolves.toBe('Contoso Freight');
+    await expect(contoso.locator('code.partner-id').textContent()).resolves.toBe('ptn_8fK2mQ1x');
+    await expect(contoso.locator('[data-field="assignments"]').textContent()).resolves.toBe('2');
+    await expect(
+      page.locator('#partners tr.partner-row', { hasText: 'Vandelay Imports' }).textContent(),
+    ).resolves.toContain('ptn_Zr4Hk7Yb');
+
+    // A role changed in Stuut shows by itself, in words.
+    const HANNAH = 'ic_9Tz4nW6e';
+    const original = sandbox.stuut.assignment('ica_Hw9AeI4pLk2j');
+    if (!original) throw new Error('seed changed');
+    const hannah = roles(HANNAH).locator('li.assignment[data-assignment-id="ica_Hw9AeI4pLk2j"]');
+    await expect(hannah.locator('[data-field="role"]').textContent()).resolves.toBe(
+      'Account executive',
+    );
+    try {
+      sandbox.stuut.putAssignment({ ...original, internal_role: 'co_lead' });
+      await hannah.locator('[data-field="role"]', { hasText: 'Co-lead' }).waitFor();
+      await expect(hannah.textContent()).resolves.toContain('Co-lead on Initech Health');
+    } finally {
+      sandbox.stuut.putAssignment(original);
+    }
+    await hannah.locator('[data-field="role"]', { hasText: 'Account executive' }).waitFor();
+  });
+
   test('escapes everything it renders: a contact named like HTML shows as text', async () => {
     const contact = sandbox.stuut.contact('ic_2Ks6jP4g');
     if (!contact) throw new Error('seed changed');

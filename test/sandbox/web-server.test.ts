@@ -3,10 +3,16 @@ import type { BookEntry } from '../../src/book/book';
 import { createLogger } from '../../src/logger';
 import { type Sandbox, startSandbox } from '../../src/sandbox/start';
 import { seedContacts } from '../../src/sandbox/stuut';
+import { SEED_PARTNERS, seedAssignments, seedPartners } from '../../src/sandbox/stuut/seed';
 import {
   type BookRow,
+  compareAssignments,
   compareBook,
+  type PageAssignment,
+  type PageBookAssignment,
   type PageHistory,
+  type PagePartner,
+  pageAssignments,
   pageChange,
 } from '../../src/sandbox/web/server';
 
@@ -19,7 +25,15 @@ interface State {
     blocks: { block_id?: string; type: string }[];
     state: { values: Record<string, Record<string, { value?: string | null }>> };
   } | null;
-  book: { engine: string; rows: BookRow[]; error: string | null };
+  book: {
+    engine: string;
+    rows: BookRow[];
+    error: string | null;
+    assignments: PageBookAssignment[];
+    assignmentsError: string | null;
+  };
+  assignments: PageAssignment[];
+  partners: PagePartner[];
 }
 
 async function waitFor<T>(probe: () => Promise<T | undefined>, what: string): Promise<T> {
@@ -193,6 +207,7 @@ describe('the sandbox page server', () => {
         undoes: 6,
         undoneBy: null,
         versionAfter: 4,
+        assignment: null,
       },
       (id) => (id === 'U0BOB' ? 'Bob' : id),
     );
@@ -236,6 +251,162 @@ describe('the sandbox page server', () => {
       knownFrom: 'import',
       seenAt: '2026-01-02T03:04:05.000Z',
     });
+  });
+
+  test('shows Stuut’s partners with their ids, and each contact’s assignments with roles in words', async () => {
+    const { partners, assignments, book } = await state();
+    expect(partners).toEqual([
+      { id: SEED_PARTNERS.contoso, name: 'Contoso Freight', assignments: 2 },
+      { id: SEED_PARTNERS.globex, name: 'Globex Retail', assignments: 1 },
+      { id: SEED_PARTNERS.initech, name: 'Initech Health', assignments: 2 },
+      { id: SEED_PARTNERS.vandelay, name: 'Vandelay Imports', assignments: 0 },
+    ]);
+    expect(assignments.map((a) => a.id)).toEqual(sandbox.stuut.assignments().map((a) => a.id));
+    const priya = assignments.find((a) => a.id === 'ica_Pr7CsM2kQa9x');
+    expect(priya).toEqual({
+      id: 'ica_Pr7CsM2kQa9x',
+      contactId: 'ic_7Qm2xK9a',
+      partnerId: 'ptn_8fK2mQ1x',
+      partnerName: 'Contoso Freight',
+      role: 'csm',
+      roleLabel: 'CSM',
+      remoteId: null,
+      createdAt: expect.any(String),
+      modifiedAt: null,
+    });
+    expect(assignments.find((a) => a.contactId === 'ic_2Ks6jP4g')).toMatchObject({
+      partnerId: null,
+      partnerName: null,
+      role: 'practice_lead',
+      roleLabel: 'Practice lead',
+    });
+    expect(assignments.find((a) => a.contactId === 'ic_3Lp8vR2d')).toMatchObject({
+      roleLabel: 'Account manager',
+      partnerName: 'Globex Retail',
+      remoteId: 'crm_0042317',
+    });
+    // The book answers about assignments; whatever it knows of Stuut's agrees with Stuut.
+    expect(book.assignmentsError).toBeNull();
+    expect(book.assignments.filter((a) => a.status !== 'same')).toEqual([]);
+  });
+
+  test('a role changed in Stuut is a new state, shown in words', async () => {
+    const HANNAH_INITECH = 'ica_Hw9AeI4pLk2j';
+    const original = sandbox.stuut.assignment(HANNAH_INITECH);
+    if (!original) throw new Error('seed changed');
+    const before = await state();
+    const waiting = state(`?since=${before.version}&instance=${before.instance}`);
+    try {
+      sandbox.stuut.putAssignment({ ...original, internal_role: 'co_lead' });
+      const after = await waiting;
+      expect(after.version).toBeGreaterThan(before.version);
+      expect(after.assignments.find((a) => a.id === HANNAH_INITECH)).toMatchObject({
+        role: 'co_lead',
+        roleLabel: 'Co-lead',
+        partnerName: 'Initech Health',
+      });
+    } finally {
+      sandbox.stuut.putAssignment(original);
+    }
+  });
+
+  test('compares the book’s assignments with Stuut’s: same, another role, or the book’s only', () => {
+    const partners = seedPartners();
+    const stuut = pageAssignments(seedAssignments(), partners);
+    const [priyaContoso, priyaInitech] = stuut;
+    if (!priyaContoso || !priyaInitech) throw new Error('seed changed');
+    const seenAt = new Date('2026-01-02T03:04:05Z');
+    const entry = (id: string, role: string, partnerId: string | null) => ({
+      id,
+      contactId: 'ic_7Qm2xK9a',
+      partnerId,
+      role,
+      remoteId: null,
+      createdAt: '2026-01-01T00:00:00Z',
+      modifiedAt: null,
+      seenAt,
+    });
+    const rows = compareAssignments(
+      stuut,
+      [
+        entry(priyaContoso.id, 'csm', SEED_PARTNERS.contoso),
+        entry(priyaInitech.id, 'lead', SEED_PARTNERS.initech),
+        entry('ica_gone00000001', 'account_executive', 'ptn_unknown001'),
+        entry('ica_float0000001', 'co_lead', null),
+      ],
+      partners,
+    );
+    expect(rows.map((r) => [r.id, r.status, r.roleLabel, r.stuutRoleLabel, r.partnerName])).toEqual(
+      [
+        [priyaContoso.id, 'same', 'CSM', null, 'Contoso Freight'],
+        [priyaInitech.id, 'differs', 'Lead', 'CSM', 'Initech Health'],
+        ['ica_gone00000001', 'book_only', 'Account executive', null, null],
+        ['ica_float0000001', 'book_only', 'Co-lead', null, null],
+      ],
+    );
+    expect(rows[1]).toMatchObject({ stuutRole: 'csm', seenAt: '2026-01-02T03:04:05.000Z' });
+  });
+
+  test('a role change as the side panel’s history gets it: the roles in words, the partner named', () => {
+    const base = {
+      id: 9,
+      contactId: 'ic_7Qm2xK9a',
+      slackUser: 'U0ALICE',
+      slackTeam: null,
+      at: new Date('2026-01-02T03:04:05Z'),
+      changes: [],
+      modifiedAt: '2026-01-02T03:04:05Z',
+      undoes: null,
+      undoneBy: null,
+      versionAfter: 2,
+    };
+    const partnerName = (id: string) => (id === SEED_PARTNERS.contoso ? 'Contoso Freight' : null);
+    const role = pageChange(
+      {
+        ...base,
+        source: 'role',
+        assignment: {
+          assignmentId: 'ica_Pr7CsM2kQa9x',
+          partnerId: SEED_PARTNERS.contoso,
+          roleBefore: 'csm',
+          roleAfter: 'co_lead',
+        },
+      },
+      () => 'Alice Example',
+      partnerName,
+    );
+    expect(role.assignment).toEqual({
+      assignmentId: 'ica_Pr7CsM2kQa9x',
+      partnerId: SEED_PARTNERS.contoso,
+      partnerName: 'Contoso Freight',
+      roleBefore: 'csm',
+      roleBeforeLabel: 'CSM',
+      roleAfter: 'co_lead',
+      roleAfterLabel: 'Co-lead',
+    });
+    const added = pageChange(
+      {
+        ...base,
+        source: 'add',
+        assignment: {
+          assignmentId: 'ica_new000000001',
+          partnerId: null,
+          roleBefore: null,
+          roleAfter: 'practice_lead',
+        },
+      },
+      () => 'Alice Example',
+      partnerName,
+    );
+    expect(added.assignment).toMatchObject({
+      partnerName: null,
+      roleBefore: null,
+      roleBeforeLabel: null,
+      roleAfterLabel: 'Practice lead',
+    });
+    expect(pageChange({ ...base, source: 'form', assignment: null }, () => 'A')).not.toHaveProperty(
+      'assignment',
+    );
   });
 
   test('a page waiting for the next state is answered when something changes', async () => {

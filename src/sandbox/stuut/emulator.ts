@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import {
   createServer,
   type IncomingHttpHeaders,
@@ -8,7 +9,7 @@ import {
 } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
-import { seedContacts } from './seed';
+import { seedAssignments, seedContacts, seedPartners } from './seed';
 
 export interface StuutContact {
   id: string;
@@ -23,6 +24,61 @@ export interface StuutContact {
   job_title: string | null;
 }
 
+/**
+ * Stuut's documented `internal_role` values. The emulator keeps its own list (it imports none
+ * of the app's code); a test checks it against the app's.
+ */
+export const STUUT_ROLES = [
+  'account_manager',
+  'account_executive',
+  'csm',
+  'lead',
+  'co_lead',
+  'practice_lead',
+] as const;
+
+export type StuutRole = (typeof STUUT_ROLES)[number];
+
+/**
+ * A partner (Stuut's word for a customer). Only its id is part of the documented API; the
+ * name is the emulator's own, so that the sandbox page can say who `ptn_…` is.
+ */
+export interface EmulatedPartner {
+  id: string;
+  name: string;
+}
+
+/**
+ * An assignment as the emulator stores it: the API's assignment object with the contact's id
+ * in place of the nested contact (the answer nests the contact as it is at that moment).
+ */
+export interface EmulatedAssignment {
+  id: string;
+  object: 'internal_contact_assignment';
+  created_at: string;
+  modified_at: string | null;
+  /** Null for a floating assignment (made by `POST /v2/internal-contacts`). */
+  partner_id: string | null;
+  internal_role: string;
+  remote_id: string | null;
+  internal_contact_id: string;
+}
+
+/** The assignment object both POSTs and the role PATCH answer. */
+export interface StuutAssignment {
+  id: string;
+  object: 'internal_contact_assignment';
+  created_at: string;
+  modified_at: string | null;
+  partner_id: string | null;
+  internal_role: string;
+  remote_id: string | null;
+  internal_contact: StuutContact;
+}
+
+/** Which route a request's path has the shape of (whatever its method). */
+export type StuutRoute = 'contact' | 'create' | 'assign' | 'role' | 'none';
+
 export type StuutFault =
   | {
       kind: 'status';
@@ -36,15 +92,20 @@ export type StuutFault =
       /** Extra response headers, e.g. `{'Retry-After': '2'}`. */
       headers?: Record<string, string>;
     }
-  /** Answer normally (the PATCH is applied) but only after `ms`. */
+  /** Answer normally (the request is applied, after the wait) but only after `ms`. */
   | { kind: 'delay'; ms: number }
   /** Same as `delay`; the name documents intent in header-timeout tests. */
   | { kind: 'delay-headers'; ms: number }
-  /** Handle normally (the PATCH is applied), send the headers at once, the body after `ms`. */
+  /** Handle normally (the request is applied), send the headers at once, the body after `ms`. */
   | { kind: 'stall-body'; ms: number }
   /** Read the request, change nothing, then reset the connection (TCP RST) without answering. */
   | { kind: 'reset' }
-  /** Handle normally (the PATCH is applied), send headers and half the body, then close the socket. */
+  /**
+   * Handle the request normally (a create or an assign is done, a PATCH applied), then reset
+   * the connection without answering: the client cannot tell whether it was done.
+   */
+  | { kind: 'reset-after-apply' }
+  /** Handle normally (the request is applied), send headers and half the body, then close the socket. */
   | { kind: 'reset-mid-body' }
   /**
    * Never read the request; after `ms` close the socket without answering or
@@ -63,6 +124,19 @@ export interface StuutEmulatorOptions {
   port?: number;
   /** Defaults to `seedContacts(now())`. */
   seed?: StuutContact[];
+  /** Defaults to `seedPartners()`. */
+  partners?: EmulatedPartner[];
+  /**
+   * Defaults to `seedAssignments(now())`. Assignments whose contact is not in the contacts'
+   * seed are dropped (so a custom `seed` of other contacts starts without assignments).
+   */
+  assignments?: EmulatedAssignment[];
+  /**
+   * What `POST /v2/internal-contacts` does with an email that already exists (Stuut does not
+   * document it): `'409'` (the default) answers 409 Conflict; `'existing'` answers 201 with a
+   * new floating assignment on the existing contact.
+   */
+  duplicateCreate?: '409' | 'existing';
   now?: () => Date;
 }
 
@@ -72,6 +146,12 @@ export interface RecordedRequest {
   readonly rawPath: string;
   /** The decoded id when the path has the shape of the contact route, else undefined. */
   readonly contactId: string | undefined;
+  /** The route the path has the shape of, whatever the method. */
+  readonly route: StuutRoute;
+  /** The decoded partner id on the assign and role routes, else undefined. */
+  readonly partnerId: string | undefined;
+  /** The decoded assignment id on the role route, else undefined. */
+  readonly assignmentId: string | undefined;
   readonly headers: IncomingHttpHeaders;
   /** Parsed JSON, or undefined when the body is empty, not JSON, or was never read. */
   readonly body: unknown;
@@ -89,11 +169,20 @@ interface ValidationErrorItem {
   ctx?: Record<string, unknown>;
 }
 
-const ROUTE_PREFIX = '/v2/internal-contacts/';
 const MAX_LENGTH = 255;
 const FIELDS = ['email', 'given_name', 'family_name', 'name', 'phone', 'job_title'] as const;
 type Field = (typeof FIELDS)[number];
 type ContactPatch = Partial<Record<Field, string | null>>;
+type OptionalField = Exclude<Field, 'email'>;
+const OPTIONAL_FIELDS = FIELDS.filter((f): f is OptionalField => f !== 'email');
+/** The methods each route allows (FastAPI's 405 names them in `Allow`). */
+const ALLOW: Readonly<Record<Exclude<StuutRoute, 'none'>, string>> = {
+  contact: 'PATCH',
+  create: 'POST',
+  assign: 'POST',
+  role: 'PATCH',
+};
+const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
 interface Answer {
   status: number;
@@ -101,7 +190,19 @@ interface Answer {
   headers: Record<string, string>;
 }
 
-type Route = { kind: 'contact'; id: string } | { kind: 'none' };
+type Route =
+  | { kind: 'contact'; id: string }
+  | { kind: 'create' }
+  | { kind: 'assign'; partnerId: string }
+  | { kind: 'role'; partnerId: string; assignmentId: string }
+  | { kind: 'none' };
+
+/** A validated create or assign body. */
+interface NewAssignmentInput {
+  email: string;
+  internal_role: StuutRole;
+  fields: Partial<Record<OptionalField, string | null>>;
+}
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -112,6 +213,11 @@ interface PendingSleep {
 
 export class StuutEmulator {
   readonly requests: RecordedRequest[] = [];
+  /**
+   * What a create with an email that already exists does (see the option); may be changed at
+   * any time, and `reset()` restores the option's value.
+   */
+  duplicateCreate: '409' | 'existing' = '409';
 
   readonly #token: string;
   readonly #now: () => Date;
@@ -119,7 +225,13 @@ export class StuutEmulator {
   readonly #sockets = new Set<Socket>();
   readonly #sleeps = new Set<PendingSleep>();
   #initialSeed: StuutContact[];
+  #initialPartners: EmulatedPartner[];
+  #initialAssignments: EmulatedAssignment[];
+  readonly #initialDuplicateCreate: '409' | 'existing';
   #store = new Map<string, StuutContact>();
+  #partners = new Map<string, EmulatedPartner>();
+  /** In creation order, which is the order `assignments()` lists them in. */
+  #assignments = new Map<string, EmulatedAssignment>();
   #queue: StuutFault[] = [];
   #always: StuutFault | undefined;
   #baseUrl = '';
@@ -130,6 +242,12 @@ export class StuutEmulator {
     this.#token = opts.token;
     this.#now = opts.now ?? (() => new Date());
     this.#initialSeed = (opts.seed ?? seedContacts(this.#now())).map((c) => ({ ...c }));
+    this.#initialPartners = (opts.partners ?? seedPartners()).map((p) => ({ ...p }));
+    this.#initialAssignments = (opts.assignments ?? seedAssignments(this.#now())).map((a) => ({
+      ...a,
+    }));
+    this.#initialDuplicateCreate = opts.duplicateCreate ?? '409';
+    this.duplicateCreate = this.#initialDuplicateCreate;
     this.reset();
     this.#server = createServer((req, res) => {
       this.#handle(req, res).catch(() => {
@@ -192,6 +310,29 @@ export class StuutEmulator {
     ).length;
   }
 
+  /**
+   * POST requests received on the create and assign routes (faulted ones included), or on one
+   * of them. A POST that reached the server counts even when it was not done (a `reset` fault).
+   */
+  postCount(route?: 'create' | 'assign'): number {
+    return this.requests.filter(
+      (r) =>
+        r.method === 'POST' &&
+        (r.route === 'create' || r.route === 'assign') &&
+        (route === undefined || r.route === route),
+    ).length;
+  }
+
+  /** PATCH requests received on the role route (faulted ones included), optionally for one assignment. */
+  roleChangeCount(assignmentId?: string): number {
+    return this.requests.filter(
+      (r) =>
+        r.method === 'PATCH' &&
+        r.route === 'role' &&
+        (assignmentId === undefined || r.assignmentId === assignmentId),
+    ).length;
+  }
+
   failNext(...faults: StuutFault[]): void {
     for (const fault of faults) checkFault(fault);
     this.#queue.push(...faults);
@@ -225,14 +366,75 @@ export class StuutEmulator {
     this.#store.set(contact.id, { ...contact });
   }
 
+  /** The contact whose email this is (case-insensitively), as find-or-create finds it. */
+  contactByEmail(email: string): StuutContact | undefined {
+    const found = this.#findByEmail(email);
+    return found ? { ...found } : undefined;
+  }
+
+  partners(): EmulatedPartner[] {
+    return [...this.#partners.values()].map((p) => ({ ...p }));
+  }
+
+  partner(id: string): EmulatedPartner | undefined {
+    const stored = this.#partners.get(id);
+    return stored ? { ...stored } : undefined;
+  }
+
+  putPartner(partner: EmulatedPartner): void {
+    this.#partners.set(partner.id, { ...partner });
+  }
+
+  /** Every assignment (floating ones included), oldest first, as copies. */
+  assignments(): EmulatedAssignment[] {
+    return [...this.#assignments.values()].map((a) => ({ ...a }));
+  }
+
+  assignment(id: string): EmulatedAssignment | undefined {
+    const stored = this.#assignments.get(id);
+    return stored ? { ...stored } : undefined;
+  }
+
+  /** One contact's assignments, oldest first. */
+  assignmentsOf(contactId: string): EmulatedAssignment[] {
+    return this.assignments().filter((a) => a.internal_contact_id === contactId);
+  }
+
+  /** The assignment as the API answers it, with the contact as it is now nested. */
+  assignmentObject(id: string): StuutAssignment | undefined {
+    const stored = this.#assignments.get(id);
+    return stored ? this.#assignmentObject(stored) : undefined;
+  }
+
+  /** Stores an assignment (replacing one with its id); its contact must be stored. */
+  putAssignment(assignment: EmulatedAssignment): void {
+    if (!this.#store.has(assignment.internal_contact_id)) {
+      throw new Error(`putAssignment: no contact ${assignment.internal_contact_id}`);
+    }
+    this.#assignments.set(assignment.id, { ...assignment });
+  }
+
   /**
-   * Restores the contacts (to `seed`, or the seed given at start), forgets
-   * recorded requests and clears all faults. `requests` keeps its identity so
-   * references held by tests stay live.
+   * Restores the contacts (to `seed`, or the seed given at start), the partners and the
+   * assignments (to `more`'s, or those given at start; assignments of contacts not in the seed
+   * are left out), and `duplicateCreate`; forgets recorded requests and clears all faults.
+   * `requests` keeps its identity so references held by tests stay live.
    */
-  reset(seed?: StuutContact[]): void {
+  reset(
+    seed?: StuutContact[],
+    more: { partners?: EmulatedPartner[]; assignments?: EmulatedAssignment[] } = {},
+  ): void {
     if (seed) this.#initialSeed = seed.map((c) => ({ ...c }));
+    if (more.partners) this.#initialPartners = more.partners.map((p) => ({ ...p }));
+    if (more.assignments) this.#initialAssignments = more.assignments.map((a) => ({ ...a }));
     this.#store = new Map(this.#initialSeed.map((c) => [c.id, { ...c }]));
+    this.#partners = new Map(this.#initialPartners.map((p) => [p.id, { ...p }]));
+    this.#assignments = new Map(
+      this.#initialAssignments
+        .filter((a) => this.#store.has(a.internal_contact_id))
+        .map((a) => [a.id, { ...a }]),
+    );
+    this.duplicateCreate = this.#initialDuplicateCreate;
     this.requests.length = 0;
     this.#queue = [];
     this.#always = undefined;
@@ -246,6 +448,9 @@ export class StuutEmulator {
       method: req.method ?? '',
       rawPath,
       contactId: route.kind === 'contact' ? route.id : undefined,
+      route: route.kind,
+      partnerId: route.kind === 'assign' || route.kind === 'role' ? route.partnerId : undefined,
+      assignmentId: route.kind === 'role' ? route.assignmentId : undefined,
       headers: { ...req.headers },
       body: undefined,
       rawBody: '',
@@ -280,9 +485,14 @@ export class StuutEmulator {
       case 'reset':
         req.socket.resetAndDestroy();
         return;
+      case 'reset-after-apply':
+        // Done, and then the answer is lost: the "may or may not have been done" case.
+        this.#answer(req, route, raw);
+        req.socket.resetAndDestroy();
+        return;
       case 'delay':
       case 'delay-headers':
-        // The patch is applied even if the client gave up meanwhile, as a real server would.
+        // The request is applied even if the client gave up meanwhile, as a real server would.
         if (!(await this.#sleep(fault.ms))) return;
         sendAnswer(res, this.#answer(req, route, raw));
         return;
@@ -308,11 +518,12 @@ export class StuutEmulator {
     }
   }
 
-  /** The API proper: routing, auth, validation, then the update. */
+  /** The API proper: routing, auth, body decoding, then the route's own validation and change. */
   #answer(req: IncomingMessage, route: Route, raw: Buffer): Answer {
-    if (route.kind !== 'contact') return jsonAnswer(404, { detail: 'Not Found' });
-    if (req.method !== 'PATCH') {
-      return jsonAnswer(405, { detail: 'Method Not Allowed' }, { allow: 'PATCH' });
+    if (route.kind === 'none') return jsonAnswer(404, { detail: 'Not Found' });
+    const allow = ALLOW[route.kind];
+    if (req.method !== allow) {
+      return jsonAnswer(405, { detail: 'Method Not Allowed' }, { allow });
     }
 
     const authorization = req.headers.authorization;
@@ -329,12 +540,26 @@ export class StuutEmulator {
 
     const input = decodeBody(req.headers['content-type'], raw);
     if (!input.ok) return jsonAnswer(422, { detail: input.errors });
-    const validated = validatePatch(input.value);
+    // FastAPI validates the body before the handler runs, so a 422 wins over a 404 below.
+    switch (route.kind) {
+      case 'contact':
+        return this.#updateContact(route.id, input.value);
+      case 'create':
+        return this.#create(input.value);
+      case 'assign':
+        return this.#assign(route.partnerId, input.value);
+      case 'role':
+        return this.#changeRole(route.partnerId, route.assignmentId, input.value);
+    }
+  }
+
+  /** `PATCH /v2/internal-contacts/{id}`. */
+  #updateContact(id: string, body: unknown): Answer {
+    const validated = validatePatch(body);
     if (!validated.ok) return jsonAnswer(422, { detail: validated.errors });
     const patch = validated.patch;
 
-    // FastAPI validates the body before the handler runs, so 422 wins over 404.
-    const current = this.#store.get(route.id);
+    const current = this.#store.get(id);
     if (!current) return jsonAnswer(404, { detail: 'Internal contact not found' });
 
     const newEmail = patch.email;
@@ -342,9 +567,7 @@ export class StuutEmulator {
       const taken = [...this.#store.values()].some(
         (c) => c.id !== current.id && c.email.toLowerCase() === newEmail.toLowerCase(),
       );
-      if (taken) {
-        return jsonAnswer(409, { detail: 'An internal contact with this email already exists' });
-      }
+      if (taken) return jsonAnswer(409, { detail: DUPLICATE_EMAIL });
     }
 
     const updated: StuutContact = { ...current, modified_at: this.#now().toISOString() };
@@ -359,6 +582,128 @@ export class StuutEmulator {
     }
     this.#store.set(updated.id, updated);
     return jsonAnswer(200, updated);
+  }
+
+  /**
+   * `POST /v2/internal-contacts`: a new contact with a floating assignment (no partner). What
+   * an email that already exists does is not documented: see `duplicateCreate`.
+   */
+  #create(body: unknown): Answer {
+    const validated = validateNewAssignment(body);
+    if (!validated.ok) return jsonAnswer(422, { detail: validated.errors });
+    const { email, internal_role, fields } = validated.value;
+    const now = this.#now().toISOString();
+    let contact = this.#findByEmail(email);
+    if (contact) {
+      if (this.duplicateCreate === '409') return jsonAnswer(409, { detail: DUPLICATE_EMAIL });
+      // 'existing': like an assign without a partner, the optional fields are ignored.
+    } else {
+      contact = this.#newContact(email, fields, now);
+    }
+    const assignment = this.#newAssignment(contact.id, null, internal_role, now);
+    return jsonAnswer(201, this.#assignmentObject(assignment));
+  }
+
+  /**
+   * `POST /v2/partners/{partner_id}/internal-contacts`: "finds or creates the InternalContact
+   * by (organization_id, email), then creates an InternalContactAssignment linking them to
+   * this partner with the given role".
+   */
+  #assign(partnerId: string, body: unknown): Answer {
+    const validated = validateNewAssignment(body);
+    if (!validated.ok) return jsonAnswer(422, { detail: validated.errors });
+    if (!this.#partners.has(partnerId)) return jsonAnswer(404, { detail: 'Partner not found' });
+    const { email, internal_role, fields } = validated.value;
+    const now = this.#now().toISOString();
+    // Undocumented: for a contact found by email, the optional fields sent are ignored (the
+    // endpoint finds the person, it does not update them; the PATCH does that).
+    const contact = this.#findByEmail(email) ?? this.#newContact(email, fields, now);
+    // Undocumented: assigning the same person to the same partner again (even with the same
+    // role) makes a second assignment here; nothing documents a deduplication.
+    const assignment = this.#newAssignment(contact.id, partnerId, internal_role, now);
+    return jsonAnswer(201, this.#assignmentObject(assignment));
+  }
+
+  /**
+   * `PATCH /v2/partners/{partner_id}/internal-contacts/{assignment_id}`: the role only; "the
+   * underlying InternalContact (person) is not modified".
+   */
+  #changeRole(partnerId: string, assignmentId: string, body: unknown): Answer {
+    const validated = validateRoleChange(body);
+    if (!validated.ok) return jsonAnswer(422, { detail: validated.errors });
+    if (!this.#partners.has(partnerId)) return jsonAnswer(404, { detail: 'Partner not found' });
+    const current = this.#assignments.get(assignmentId);
+    // A floating assignment, or one of another partner, is not found under this partner.
+    if (!current || current.partner_id !== partnerId) {
+      return jsonAnswer(404, { detail: 'Assignment not found' });
+    }
+    // Undocumented whether setting the role it already has touches modified_at; here it does.
+    const updated: EmulatedAssignment = {
+      ...current,
+      internal_role: validated.role,
+      modified_at: this.#now().toISOString(),
+    };
+    this.#assignments.set(updated.id, updated);
+    return jsonAnswer(200, this.#assignmentObject(updated));
+  }
+
+  #findByEmail(email: string): StuutContact | undefined {
+    const wanted = email.toLowerCase();
+    return [...this.#store.values()].find((c) => c.email.toLowerCase() === wanted);
+  }
+
+  #newContact(email: string, fields: NewAssignmentInput['fields'], now: string): StuutContact {
+    const contact: StuutContact = {
+      id: uniqueId('ic_', 8, this.#store),
+      object: 'internal_contact',
+      created_at: now,
+      modified_at: null,
+      email,
+      given_name: fields.given_name ?? null,
+      family_name: fields.family_name ?? null,
+      // Stored as sent: nothing documents that Stuut composes `name` from the other two.
+      name: fields.name ?? null,
+      phone: fields.phone ?? null,
+      job_title: fields.job_title ?? null,
+    };
+    this.#store.set(contact.id, contact);
+    return contact;
+  }
+
+  #newAssignment(
+    contactId: string,
+    partnerId: string | null,
+    role: StuutRole,
+    now: string,
+  ): EmulatedAssignment {
+    const assignment: EmulatedAssignment = {
+      id: uniqueId('ica_', 12, this.#assignments),
+      object: 'internal_contact_assignment',
+      created_at: now,
+      modified_at: null,
+      partner_id: partnerId,
+      internal_role: role,
+      remote_id: null,
+      internal_contact_id: contactId,
+    };
+    this.#assignments.set(assignment.id, assignment);
+    return assignment;
+  }
+
+  #assignmentObject(assignment: EmulatedAssignment): StuutAssignment {
+    const contact = this.#store.get(assignment.internal_contact_id);
+    // Only possible when a test replaced the contacts under an assignment: answer 500.
+    if (!contact) throw new Error(`assignment ${assignment.id} has no contact`);
+    return {
+      id: assignment.id,
+      object: assignment.object,
+      created_at: assignment.created_at,
+      modified_at: assignment.modified_at,
+      partner_id: assignment.partner_id,
+      internal_role: assignment.internal_role,
+      remote_id: assignment.remote_id,
+      internal_contact: { ...contact },
+    };
   }
 
   /** Resolves true after `ms`, or false at once if the emulator is closed meanwhile. */
@@ -395,20 +740,53 @@ function checkFault(fault: StuutFault): void {
       if (!Number.isFinite(fault.ms) || fault.ms < 0) throw new RangeError(`fault ms ${fault.ms}`);
       return;
     case 'reset':
+    case 'reset-after-apply':
     case 'reset-mid-body':
       return;
   }
 }
 
+/**
+ * The route a request target has the shape of. Path parameters are one non-empty segment each,
+ * percent-decoded after splitting (so `%2F` stays inside an id); a segment that does not
+ * decode matches no route.
+ */
 function routeOf(rawPath: string): Route {
   const path = rawPath.split('?', 1)[0] ?? '';
-  if (!path.startsWith(ROUTE_PREFIX)) return { kind: 'none' };
-  const segment = path.slice(ROUTE_PREFIX.length);
-  if (segment === '' || segment.includes('/')) return { kind: 'none' };
-  try {
-    return { kind: 'contact', id: decodeURIComponent(segment) };
-  } catch {
-    return { kind: 'none' };
+  const segments = path.split('/');
+  if (segments[0] !== '' || segments[1] !== 'v2') return { kind: 'none' };
+  const rest = segments.slice(2);
+  const param = (segment: string | undefined): string | undefined => {
+    if (segment === undefined || segment === '') return undefined;
+    try {
+      return decodeURIComponent(segment);
+    } catch {
+      return undefined;
+    }
+  };
+  if (rest[0] === 'internal-contacts') {
+    if (rest.length === 1) return { kind: 'create' };
+    const id = rest.length === 2 ? param(rest[1]) : undefined;
+    return id === undefined ? { kind: 'none' } : { kind: 'contact', id };
+  }
+  if (rest[0] === 'partners' && rest[2] === 'internal-contacts') {
+    const partnerId = param(rest[1]);
+    if (partnerId === undefined) return { kind: 'none' };
+    if (rest.length === 3) return { kind: 'assign', partnerId };
+    const assignmentId = rest.length === 4 ? param(rest[3]) : undefined;
+    return assignmentId === undefined
+      ? { kind: 'none' }
+      : { kind: 'role', partnerId, assignmentId };
+  }
+  return { kind: 'none' };
+}
+
+/** A new id: the prefix and `length` random letters and digits, not yet in `taken`. */
+function uniqueId(prefix: string, length: number, taken: ReadonlyMap<string, unknown>): string {
+  for (;;) {
+    let id = prefix;
+    for (let i = 0; i < length; i += 1) id += ID_ALPHABET[randomInt(ID_ALPHABET.length)];
+    if (!taken.has(id)) return id;
   }
 }
 
@@ -493,9 +871,65 @@ function notAnObject(input: unknown): ValidationErrorItem {
 }
 
 type Validated = { ok: true; patch: ContactPatch } | { ok: false; errors: ValidationErrorItem[] };
+type Checked<T> = { ok: true; value: T } | { ok: false; errors: ValidationErrorItem[] };
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * One field's non-null value: a string of at most 255 code points, then the email or phone
+ * rule. Returns the value to store (a normalised email, an E.164 phone) or the error.
+ */
+function checkFieldValue(
+  field: Field,
+  input: unknown,
+): { ok: true; value: string } | { ok: false; error: ValidationErrorItem } {
+  const loc = ['body', field];
+  if (typeof input !== 'string') {
+    return {
+      ok: false,
+      error: { type: 'string_type', loc, msg: 'Input should be a valid string', input },
+    };
+  }
+  // Python counts code points, not UTF-16 units.
+  if ([...input].length > MAX_LENGTH) {
+    return {
+      ok: false,
+      error: {
+        type: 'string_too_long',
+        loc,
+        msg: `String should have at most ${MAX_LENGTH} characters`,
+        input,
+        ctx: { max_length: MAX_LENGTH },
+      },
+    };
+  }
+  if (field === 'email') {
+    const checked = checkEmail(input);
+    if ('reason' in checked) {
+      return {
+        ok: false,
+        error: {
+          type: 'value_error',
+          loc,
+          msg: `value is not a valid email address: ${checked.reason}`,
+          input,
+          ctx: { reason: checked.reason },
+        },
+      };
+    }
+    return { ok: true, value: checked.normalized };
+  }
+  if (field === 'phone') {
+    const parsed = parsePhoneNumberFromString(input);
+    if (parsed?.isValid()) return { ok: true, value: parsed.number };
+    return {
+      ok: false,
+      error: { type: 'value_error', loc, msg: 'value is not a valid phone number', input },
+    };
+  }
+  return { ok: true, value: input };
 }
 
 /** Collects every field error at once, as pydantic does. Unknown keys are ignored. */
@@ -506,57 +940,109 @@ function validatePatch(body: unknown): Validated {
   for (const field of FIELDS) {
     if (!Object.hasOwn(body, field)) continue;
     const input = body[field];
-    const loc = ['body', field];
     if (input === null) {
       if (field === 'email') {
-        errors.push({ type: 'value_error', loc, msg: 'Email cannot be cleared', input });
+        errors.push({
+          type: 'value_error',
+          loc: ['body', field],
+          msg: 'Email cannot be cleared',
+          input,
+        });
       } else {
         patch[field] = null;
       }
       continue;
     }
-    if (typeof input !== 'string') {
-      errors.push({ type: 'string_type', loc, msg: 'Input should be a valid string', input });
-      continue;
-    }
-    // Python counts code points, not UTF-16 units.
-    if ([...input].length > MAX_LENGTH) {
-      errors.push({
-        type: 'string_too_long',
-        loc,
-        msg: `String should have at most ${MAX_LENGTH} characters`,
-        input,
-        ctx: { max_length: MAX_LENGTH },
-      });
-      continue;
-    }
-    if (field === 'email') {
-      const checked = checkEmail(input);
-      if ('reason' in checked) {
-        errors.push({
-          type: 'value_error',
-          loc,
-          msg: `value is not a valid email address: ${checked.reason}`,
-          input,
-          ctx: { reason: checked.reason },
-        });
-      } else {
-        patch.email = checked.normalized;
-      }
-      continue;
-    }
-    if (field === 'phone') {
-      const parsed = parsePhoneNumberFromString(input);
-      if (parsed?.isValid()) {
-        patch.phone = parsed.number;
-      } else {
-        errors.push({ type: 'value_error', loc, msg: 'value is not a valid phone number', input });
-      }
-      continue;
-    }
-    patch[field] = input;
+    const checked = checkFieldValue(field, input);
+    if (checked.ok) patch[field] = checked.value;
+    else errors.push(checked.error);
   }
   return errors.length > 0 ? { ok: false, errors } : { ok: true, patch };
+}
+
+function missingField(field: string, body: Record<string, unknown>): ValidationErrorItem {
+  // Pydantic gives the whole object as the input of a missing field.
+  return { type: 'missing', loc: ['body', field], msg: 'Field required', input: body };
+}
+
+function isStuutRole(value: unknown): value is StuutRole {
+  return typeof value === 'string' && (STUUT_ROLES as readonly string[]).includes(value);
+}
+
+/** Pydantic's enum wording: `'a', 'b' or 'c'`. */
+const EXPECTED_ROLES = `${STUUT_ROLES.slice(0, -1)
+  .map((r) => `'${r}'`)
+  .join(', ')} or '${STUUT_ROLES[STUUT_ROLES.length - 1]}'`;
+
+function checkRole(body: Record<string, unknown>): Checked<StuutRole> {
+  if (!Object.hasOwn(body, 'internal_role')) {
+    return { ok: false, errors: [missingField('internal_role', body)] };
+  }
+  const input = body.internal_role;
+  if (isStuutRole(input)) return { ok: true, value: input };
+  return {
+    ok: false,
+    errors: [
+      {
+        type: 'enum',
+        loc: ['body', 'internal_role'],
+        msg: `Input should be ${EXPECTED_ROLES}`,
+        input,
+        ctx: { expected: EXPECTED_ROLES },
+      },
+    ],
+  };
+}
+
+/**
+ * The create and assign body: `email` (required, at least 1 character, the PATCH's email
+ * rule), `internal_role` (required, the enum), and the optional fields with the PATCH's rules
+ * (null or absent: none). Every error at once, in the model's field order; unknown keys ignored.
+ */
+function validateNewAssignment(body: unknown): Checked<NewAssignmentInput> {
+  if (!isRecord(body)) return { ok: false, errors: [notAnObject(body)] };
+  const errors: ValidationErrorItem[] = [];
+  let email: string | undefined;
+  if (!Object.hasOwn(body, 'email')) {
+    errors.push(missingField('email', body));
+  } else if (body.email === '') {
+    errors.push({
+      type: 'string_too_short',
+      loc: ['body', 'email'],
+      msg: 'String should have at least 1 character',
+      input: '',
+      ctx: { min_length: 1 },
+    });
+  } else {
+    const checked = checkFieldValue('email', body.email);
+    if (checked.ok) email = checked.value;
+    else errors.push(checked.error);
+  }
+  const role = checkRole(body);
+  if (!role.ok) errors.push(...role.errors);
+  const fields: NewAssignmentInput['fields'] = {};
+  for (const field of OPTIONAL_FIELDS) {
+    if (!Object.hasOwn(body, field)) continue;
+    const input = body[field];
+    if (input === null) {
+      fields[field] = null;
+      continue;
+    }
+    const checked = checkFieldValue(field, input);
+    if (checked.ok) fields[field] = checked.value;
+    else errors.push(checked.error);
+  }
+  if (errors.length > 0 || email === undefined || !role.ok) return { ok: false, errors };
+  return { ok: true, value: { email, internal_role: role.value, fields } };
+}
+
+/** The role PATCH body: `internal_role` only (other keys ignored). */
+function validateRoleChange(
+  body: unknown,
+): { ok: true; role: StuutRole } | { ok: false; errors: ValidationErrorItem[] } {
+  if (!isRecord(body)) return { ok: false, errors: [notAnObject(body)] };
+  const role = checkRole(body);
+  return role.ok ? { ok: true, role: role.value } : role;
 }
 
 /** A deliberately simple `x@y.z` check with email-validator's wording; the domain is lowercased like it does. */
@@ -587,6 +1073,8 @@ function checkEmail(value: string): { normalized: string } | { reason: string } 
   }
   return { normalized: `${local}@${domain.toLowerCase()}` };
 }
+
+const DUPLICATE_EMAIL = 'An internal contact with this email already exists';
 
 function jsonAnswer(status: number, body: unknown, headers: Record<string, string> = {}): Answer {
   return {

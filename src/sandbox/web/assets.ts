@@ -37,11 +37,25 @@ export const INDEX_HTML: string = `<!doctype html>
       <h2>Stuut <span class="muted">(emulated)</span> and the contact book</h2>
       <p class="panel-note">Contacts exactly as stored. <span class="null">null</span> is a field with no value.</p>
       <p id="book-note" class="panel-note book-note" hidden>Under each, shaded: what the bot's contact book (<span id="book-engine">sqlite</span>) remembers of it, where from and when, and its version. A value that differs from Stuut's is marked, with Stuut's under it. Click a contact for its history.</p>
+      <p class="panel-note">Under a contact with roles: each of Stuut's assignments (role, partner and its id, assignment id) and whether the book knows it.</p>
       <p id="book-error" class="book-error" role="status" hidden></p>
+      <p id="book-roles-error" class="book-error" role="status" hidden></p>
       <div class="table-wrap">
         <table id="contacts">
           <thead>
             <tr><th><span class="visually-hidden">where</span></th><th>email</th><th>names</th><th>phone</th><th>job title</th><th>modified_at / known</th></tr>
+          </thead>
+          <tbody></tbody>
+        </table>
+      </div>
+    </section>
+    <section id="partners-section" class="panel-section">
+      <h3>Partners <span class="muted">(Stuut's customers)</span></h3>
+      <p class="panel-note">Copy a partner id into <code>/contact assign</code>. In the real Stuut it is on the customer's page.</p>
+      <div class="table-wrap">
+        <table id="partners">
+          <thead>
+            <tr><th>name</th><th>partner id</th><th>roles</th></tr>
           </thead>
           <tbody></tbody>
         </table>
@@ -302,6 +316,25 @@ textarea.text-input { resize: vertical; }
 .fault-switch.queued { background: #fde8ec; border-color: #e01e5a; color: #a01040; font-weight: 700; }
 .pending-faults { margin-top: 8px; font-size: 12px; }
 .fault-chip { display: inline-block; background: #fde8ec; color: #a01040; border-radius: 10px; padding: 0 8px; margin-right: 4px; }
+#contacts tr.roles-row td { background: #fbfbf4; }
+ul.assignments { list-style: none; margin: 0; padding: 0; display: flex; flex-direction: column; gap: 2px; }
+.assignment { display: flex; flex-wrap: wrap; align-items: baseline; gap: 2px 8px; }
+.assignment-role { font-weight: 700; }
+.assignment-floating { color: #616061; font-style: italic; }
+.assignment-id { color: #8d8d8d; font-size: 10px; }
+.assignment-book { font-size: 10px; color: #616061; }
+.assignment-book-missing, .assignment-book-differs, .assignment-book-book_only { color: #a01040; font-weight: 700; }
+.partner-id { user-select: all; font-size: 11px; background: #f4f4f4; border: 1px solid #e2e2e2; border-radius: 3px; padding: 0 3px; }
+#partners { border-collapse: collapse; width: 100%; font-size: 12px; background: #fff; }
+#partners th, #partners td { border: 1px solid #e2e2e2; padding: 3px 5px; text-align: left; vertical-align: top; }
+#partners th { background: #f0f0f0; font-weight: 700; white-space: nowrap; }
+#partners td[data-field="id"] { white-space: nowrap; }
+.copy-button {
+  margin-left: 6px; border: 1px solid #bbb; background: #fff; border-radius: 10px; padding: 0 8px;
+  font-size: 11px; cursor: pointer; line-height: 16px;
+}
+.copy-button:hover { border-color: #1264a3; color: #1264a3; }
+.history-role .history-after { font-weight: 700; }
 #warnings { margin: 0; padding-left: 18px; }
 .warning { color: #8a5a00; margin-bottom: 4px; overflow-wrap: anywhere; }
 #warnings-empty { margin: 0; }

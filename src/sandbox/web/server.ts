@@ -4,10 +4,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { Book, BookEntry } from '../../book/book';
+import type { AssignmentEntry, Book, BookEntry } from '../../book/book';
 import type { ChangeRecord, ChangeSource } from '../../book/history';
+import { roleLabel } from '../../domain/assignment';
 import { ClientValidationError, type SlackClientDriver, type SlackEmulator } from '../slack';
 import type { StuutContact, StuutEmulator, StuutFault } from '../stuut';
+import type { EmulatedAssignment, EmulatedPartner } from '../stuut/emulator';
 import { INDEX_HTML, PAGE_CSS } from './assets';
 
 /** The person and channel the page plays. */
@@ -119,6 +121,50 @@ export interface PageBookEntry {
   version: number;
 }
 
+/** A partner (a customer) of the emulated Stuut, with how many assignments it has. */
+export interface PagePartner {
+  id: string;
+  name: string;
+  assignments: number;
+}
+
+/** One of Stuut's assignments, as the side panel shows it: the role in words too. */
+export interface PageAssignment {
+  id: string;
+  contactId: string;
+  /** Null for a floating assignment (no partner). */
+  partnerId: string | null;
+  /** The partner's name in the emulated Stuut; null when floating or not a known partner. */
+  partnerName: string | null;
+  role: string;
+  roleLabel: string;
+  remoteId: string | null;
+  createdAt: string;
+  modifiedAt: string | null;
+}
+
+/**
+ * One assignment the book knows, compared with Stuut's of the same id: `same` role, a role
+ * that `differs` (Stuut's then in `stuutRole`), or `book_only` (Stuut has no such assignment).
+ */
+export interface PageBookAssignment extends PageAssignment {
+  seenAt: string;
+  status: 'same' | 'differs' | 'book_only';
+  stuutRole: string | null;
+  stuutRoleLabel: string | null;
+}
+
+/** A role given or changed, as the side panel's history shows it. */
+export interface PageAssignmentChange {
+  assignmentId: string;
+  partnerId: string | null;
+  partnerName: string | null;
+  roleBefore: string | null;
+  roleBeforeLabel: string | null;
+  roleAfter: string;
+  roleAfterLabel: string;
+}
+
 /** One recorded change of a contact, as the side panel's history shows it. */
 export interface PageChange {
   id: number;
@@ -139,6 +185,8 @@ export interface PageChange {
   /** The undo that took this change back, once one did. */
   undoneBy: number | null;
   versionAfter: number;
+  /** For an add, an assign or a role change (and its undo); absent for other changes. */
+  assignment?: PageAssignmentChange;
 }
 
 /** One page of a contact's history, newest first; `error` when the book could not answer. */
@@ -146,7 +194,12 @@ export type PageHistory =
   | { ok: true; contactId: string; changes: PageChange[]; hasOlder: boolean }
   | { ok: false; contactId: string; error: string };
 
-export function pageChange(change: ChangeRecord, nameOf: (userId: string) => string): PageChange {
+export function pageChange(
+  change: ChangeRecord,
+  nameOf: (userId: string) => string,
+  partnerNameOf: (partnerId: string) => string | null = () => null,
+): PageChange {
+  const assignment = change.assignment;
   return {
     id: change.id,
     at: change.at.toISOString(),
@@ -162,7 +215,81 @@ export function pageChange(change: ChangeRecord, nameOf: (userId: string) => str
     undoes: change.undoes,
     undoneBy: change.undoneBy,
     versionAfter: change.versionAfter,
+    ...(assignment
+      ? {
+          assignment: {
+            assignmentId: assignment.assignmentId,
+            partnerId: assignment.partnerId,
+            partnerName: assignment.partnerId === null ? null : partnerNameOf(assignment.partnerId),
+            roleBefore: assignment.roleBefore,
+            roleBeforeLabel:
+              assignment.roleBefore === null ? null : roleLabel(assignment.roleBefore),
+            roleAfter: assignment.roleAfter,
+            roleAfterLabel: roleLabel(assignment.roleAfter),
+          },
+        }
+      : {}),
   };
+}
+
+/** The partners in Stuut's order, each with how many assignments it has. */
+export function pagePartners(
+  partners: readonly EmulatedPartner[],
+  assignments: readonly EmulatedAssignment[],
+): PagePartner[] {
+  return partners.map((partner) => ({
+    id: partner.id,
+    name: partner.name,
+    assignments: assignments.filter((a) => a.partner_id === partner.id).length,
+  }));
+}
+
+/** Stuut's assignments in Stuut's order, with the role in words and the partner's name. */
+export function pageAssignments(
+  assignments: readonly EmulatedAssignment[],
+  partners: readonly EmulatedPartner[],
+): PageAssignment[] {
+  const names = new Map(partners.map((partner) => [partner.id, partner.name]));
+  return assignments.map((a) => ({
+    id: a.id,
+    contactId: a.internal_contact_id,
+    partnerId: a.partner_id,
+    partnerName: a.partner_id === null ? null : (names.get(a.partner_id) ?? null),
+    role: a.internal_role,
+    roleLabel: roleLabel(a.internal_role),
+    remoteId: a.remote_id,
+    createdAt: a.created_at,
+    modifiedAt: a.modified_at,
+  }));
+}
+
+/** The book's assignments, each compared with Stuut's assignment of the same id. */
+export function compareAssignments(
+  stuut: readonly PageAssignment[],
+  entries: readonly AssignmentEntry[],
+  partners: readonly EmulatedPartner[],
+): PageBookAssignment[] {
+  const names = new Map(partners.map((partner) => [partner.id, partner.name]));
+  const byId = new Map(stuut.map((assignment) => [assignment.id, assignment]));
+  return entries.map((entry) => {
+    const theirs = byId.get(entry.id);
+    const status = !theirs ? 'book_only' : theirs.role === entry.role ? 'same' : 'differs';
+    return {
+      id: entry.id,
+      contactId: entry.contactId,
+      partnerId: entry.partnerId,
+      partnerName: entry.partnerId === null ? null : (names.get(entry.partnerId) ?? null),
+      role: entry.role,
+      roleLabel: roleLabel(entry.role),
+      remoteId: entry.remoteId,
+      createdAt: entry.createdAt,
+      modifiedAt: entry.modifiedAt,
+      seenAt: entry.seenAt.toISOString(),
+      status,
+      stuutRole: status === 'differs' && theirs ? theirs.role : null,
+      stuutRoleLabel: status === 'differs' && theirs ? theirs.roleLabel : null,
+    };
+  });
 }
 
 /**
@@ -225,7 +352,33 @@ export async function startPageServer(
   let version = 0;
   let fingerprint = '';
 
-  async function bookState(contacts: readonly StuutContact[]) {
+  /** What the book knows of the rows' contacts' assignments; an error of its own. */
+  async function bookAssignments(
+    rows: readonly BookRow[],
+    stuutAssignments: readonly PageAssignment[],
+    partners: readonly EmulatedPartner[],
+  ): Promise<{ assignments: PageBookAssignment[]; assignmentsError: string | null }> {
+    if (!book || typeof book.assignmentsOf !== 'function') {
+      return { assignments: [], assignmentsError: 'this book does not keep assignments' };
+    }
+    try {
+      const entries: AssignmentEntry[] = [];
+      for (const row of rows) entries.push(...(await book.assignmentsOf(row.id)));
+      return {
+        assignments: compareAssignments(stuutAssignments, entries, partners),
+        assignmentsError: null,
+      };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      return { assignments: [], assignmentsError: message };
+    }
+  }
+
+  async function bookState(
+    contacts: readonly StuutContact[],
+    stuutAssignments: readonly PageAssignment[],
+    partners: readonly EmulatedPartner[],
+  ) {
     if (!book) return null;
     try {
       const entries = await book.recent(BOOK_ROWS);
@@ -237,10 +390,18 @@ export async function startPageServer(
         const entry = await book.get(contact.id);
         if (entry) entries.push(entry);
       }
-      return { engine: book.engine, rows: compareBook(contacts, entries), error: null };
+      const rows = compareBook(contacts, entries);
+      const roles = await bookAssignments(rows, stuutAssignments, partners);
+      return { engine: book.engine, rows, error: null, ...roles };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      return { engine: book.engine, rows: [], error: message };
+      return {
+        engine: book.engine,
+        rows: [],
+        error: message,
+        assignments: [],
+        assignmentsError: message,
+      };
     }
   }
 
@@ -254,7 +415,10 @@ export async function startPageServer(
 
   async function readState() {
     const contacts = stuut.contacts();
-    const bookNow = await bookState(contacts);
+    const partners = stuut.partners();
+    const emulatedAssignments = stuut.assignments();
+    const assignments = pageAssignments(emulatedAssignments, partners);
+    const bookNow = await bookState(contacts, assignments, partners);
     const modal = slack.topView(SANDBOX_USER.id) ?? null;
     const messages = slack.messages.filter((m) => !m.deleted);
     // The messages whole: an edit (chat.update, replace_original) must show even when it
@@ -268,6 +432,8 @@ export async function startPageServer(
       stuut.requests.length,
       stuut.pendingFaults().length,
       contacts,
+      assignments,
+      partners,
       bookNow,
     ]);
     if (print !== fingerprint) {
@@ -287,6 +453,9 @@ export async function startPageServer(
       modal,
       warnings: slack.warnings,
       contacts,
+      /** Stuut's assignments, oldest first; each names its contact by `contactId`. */
+      assignments,
+      partners: pagePartners(partners, emulatedAssignments),
       book: bookNow,
       pendingFaults: stuut.pendingFaults().map(describeFault),
       users,
@@ -297,6 +466,10 @@ export async function startPageServer(
     if (userId === slack.botUserId) return 'Stuut contacts';
     const user = slack.user(userId);
     return user.exists ? user.realName || user.name : userId;
+  }
+
+  function partnerName(partnerId: string): string | null {
+    return stuut.partner(partnerId)?.name ?? null;
   }
 
   /**
@@ -311,7 +484,7 @@ export async function startPageServer(
       return {
         ok: true,
         contactId,
-        changes: page.changes.map((change) => pageChange(change, personName)),
+        changes: page.changes.map((change) => pageChange(change, personName, partnerName)),
         hasOlder: page.hasOlder,
       };
     } catch (error) {

@@ -73,10 +73,41 @@ interface PageBookRow {
   differs: Partial<Record<ContactField, string | null>>;
 }
 
+/** One of Stuut's assignments: a contact's role on a partner, or on none (floating). */
+interface PageAssignment {
+  id: string;
+  contactId: string;
+  partnerId: string | null;
+  partnerName: string | null;
+  role: string;
+  /** The role in words (the server knows the app's labels). */
+  roleLabel: string;
+  remoteId: string | null;
+  createdAt: string;
+  modifiedAt: string | null;
+}
+
+/** An assignment the book knows, compared with Stuut's of the same id. */
+interface PageBookAssignment extends PageAssignment {
+  seenAt: string;
+  status: 'same' | 'differs' | 'book_only';
+  stuutRole: string | null;
+  stuutRoleLabel: string | null;
+}
+
+interface PagePartner {
+  id: string;
+  name: string;
+  assignments: number;
+}
+
 interface PageBook {
   engine: string;
   rows: PageBookRow[];
   error: string | null;
+  /** The book's assignments of the rows' contacts (absent from an older server). */
+  assignments?: PageBookAssignment[];
+  assignmentsError?: string | null;
 }
 
 type ChangeSource = 'form' | 'edit' | 'undo' | 'add' | 'assign' | 'role' | 'drift';
@@ -96,6 +127,16 @@ interface PageChange {
   undoes: number | null;
   undoneBy: number | null;
   versionAfter: number;
+  /** For an add, an assign or a role change. */
+  assignment?: {
+    assignmentId: string;
+    partnerId: string | null;
+    partnerName: string | null;
+    roleBefore: string | null;
+    roleBeforeLabel: string | null;
+    roleAfter: string;
+    roleAfterLabel: string;
+  };
 }
 
 type PageHistory =
@@ -112,6 +153,10 @@ interface PageState {
   modal: PageModal | null;
   warnings: string[];
   contacts: PageContact[];
+  /** Stuut's assignments, oldest first. */
+  assignments: PageAssignment[];
+  /** Stuut's partners (customers), with their ids for /contact assign. */
+  partners: PagePartner[];
   /** The bot's contact book; null when the page server was given none. */
   book: PageBook | null;
   pendingFaults: string[];
@@ -267,7 +312,8 @@ function render(state: PageState): void {
   document.title = `#${state.channel.name} · Sandbox`;
   renderMessages(state);
   renderModal(state.modal);
-  renderContacts(state.contacts, state.book);
+  renderContacts(state.contacts, state.book, state.assignments ?? []);
+  renderPartners(state.partners ?? []);
   renderFaults(state.pendingFaults);
   renderWarnings(state.warnings);
 }
@@ -866,21 +912,210 @@ function bookRow(row: PageBookRow): HTMLTableRowElement {
   return tr;
 }
 
-function renderContacts(contacts: PageContact[], book: PageBook | null): void {
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}
+
+/** "CSM on Contoso Freight ptn_8fK2mQ1x", or "Practice lead, no partner (floating)". */
+function assignmentLine(assignment: PageAssignment): HTMLElement {
+  const line = el('span', 'assignment-main');
+  const role = el('span', 'assignment-role', assignment.roleLabel);
+  role.dataset.field = 'role';
+  role.title = assignment.role;
+  line.appendChild(role);
+  if (assignment.partnerId === null) {
+    const floating = el('span', 'assignment-floating', ', no partner (floating)');
+    floating.title = 'A floating assignment, as /contact add makes: its role cannot be changed.';
+    line.appendChild(floating);
+  } else {
+    line.appendChild(document.createTextNode(' on '));
+    const partner = el('span', 'assignment-partner', assignment.partnerName ?? 'unknown partner');
+    partner.dataset.field = 'partner';
+    line.appendChild(partner);
+    line.appendChild(document.createTextNode(' '));
+    const id = el('code', 'partner-id mono', assignment.partnerId);
+    id.dataset.field = 'partner-id';
+    line.appendChild(id);
+  }
+  const meta = el('span', 'assignment-id mono', assignment.id);
+  meta.dataset.field = 'assignment-id';
+  meta.title =
+    `created_at ${assignment.createdAt}; modified_at ${assignment.modifiedAt ?? 'null'}` +
+    `; remote_id ${assignment.remoteId ?? 'null'}`;
+  line.appendChild(meta);
+  return line;
+}
+
+const BOOK_ROLE_STATUS: Readonly<Record<PageBookAssignment['status'], string>> = {
+  same: 'book: same',
+  differs: 'book: another role',
+  book_only: 'in the book only, not in Stuut',
+};
+
+/**
+ * A contact's roles: each of Stuut's assignments with what the book knows of it, then those
+ * only the book knows. No row for a contact with none on either side.
+ */
+function rolesRow(
+  contactId: string,
+  theirs: PageAssignment[],
+  ours: PageBookAssignment[],
+  bookKnowsRoles: boolean,
+): HTMLTableRowElement | null {
+  if (theirs.length === 0 && ours.length === 0) return null;
+  const tr = el('tr', 'roles-row');
+  tr.dataset.rolesOf = contactId;
+  const label = el('td', 'row-label', 'Roles');
+  label.dataset.field = 'where';
+  tr.appendChild(label);
+  const cell = el('td');
+  cell.colSpan = COLUMN_COUNT - 1;
+  cell.dataset.field = 'assignments';
+  const list = el('ul', 'assignments');
+  const ourById = new Map(ours.map((a) => [a.id, a]));
+  for (const assignment of theirs) {
+    const item = el('li', 'assignment');
+    item.dataset.assignmentId = assignment.id;
+    item.dataset.partnerId = assignment.partnerId ?? '';
+    item.dataset.role = assignment.role;
+    item.appendChild(assignmentLine(assignment));
+    if (bookKnowsRoles) {
+      const known = ourById.get(assignment.id);
+      const status = known?.status ?? 'missing';
+      item.dataset.book = status;
+      const text = known
+        ? known.status === 'same'
+          ? BOOK_ROLE_STATUS.same
+          : `book: ${known.roleLabel}`
+        : 'not in the book';
+      const mark = el('span', `assignment-book assignment-book-${status}`, text);
+      mark.dataset.field = 'book';
+      if (known) mark.title = `seen in a Stuut answer ${known.seenAt}`;
+      item.appendChild(mark);
+    }
+    list.appendChild(item);
+  }
+  for (const assignment of ours) {
+    if (assignment.status !== 'book_only') continue;
+    const item = el('li', 'assignment assignment-book-only');
+    item.dataset.assignmentId = assignment.id;
+    item.dataset.partnerId = assignment.partnerId ?? '';
+    item.dataset.role = assignment.role;
+    item.dataset.book = 'book_only';
+    item.appendChild(assignmentLine(assignment));
+    const mark = el(
+      'span',
+      'assignment-book assignment-book-book_only',
+      BOOK_ROLE_STATUS.book_only,
+    );
+    mark.dataset.field = 'book';
+    mark.title = `seen in a Stuut answer ${assignment.seenAt}`;
+    item.appendChild(mark);
+    list.appendChild(item);
+  }
+  cell.appendChild(list);
+  tr.appendChild(cell);
+  return tr;
+}
+
+let partnersSignature = '';
+
+/** Stuut's partners with their ids, to copy into /contact assign. */
+function renderPartners(partners: PagePartner[]): void {
+  const signature = JSON.stringify(partners);
+  if (signature === partnersSignature) return;
+  partnersSignature = signature;
+  const body = byId<HTMLTableElement>('partners').tBodies[0];
+  if (!body) return;
+  const rows = partners.map((partner) => {
+    const tr = el('tr', 'partner-row');
+    tr.dataset.partnerId = partner.id;
+    tr.appendChild(el('td', 'partner-name', partner.name));
+    const idCell = el('td');
+    idCell.dataset.field = 'id';
+    const id = el('code', 'partner-id mono', partner.id);
+    id.title = 'Click to select, then copy it into /contact assign';
+    idCell.appendChild(id);
+    const copy = el('button', 'copy-button', 'Copy');
+    copy.type = 'button';
+    copy.addEventListener('click', () => void copyText(partner.id, copy));
+    idCell.appendChild(copy);
+    tr.appendChild(idCell);
+    const count = el('td', 'partner-count', String(partner.assignments));
+    count.dataset.field = 'assignments';
+    tr.appendChild(count);
+    return tr;
+  });
+  if (rows.length === 0) {
+    const tr = el('tr', 'empty-row');
+    const cell = el('td', 'null', 'No partners.');
+    cell.colSpan = 3;
+    tr.appendChild(cell);
+    rows.push(tr);
+  }
+  body.replaceChildren(...rows);
+}
+
+async function copyText(text: string, button: HTMLButtonElement): Promise<void> {
+  try {
+    await navigator.clipboard.writeText(text);
+    button.textContent = 'Copied';
+  } catch {
+    button.textContent = 'Select it';
+  }
+  setTimeout(() => {
+    button.textContent = 'Copy';
+  }, 1500);
+}
+
+function renderContacts(
+  contacts: PageContact[],
+  book: PageBook | null,
+  assignments: PageAssignment[],
+): void {
   const table = byId<HTMLTableElement>('contacts');
   const bookRows = new Map((book?.rows ?? []).map((row) => [row.id, row]));
+  const stuutRoles = groupBy(assignments, (a) => a.contactId);
+  const bookRoles = groupBy(book?.assignments ?? [], (a) => a.contactId);
+  /** Whether the book's assignments can be compared: a book that answered about them. */
+  const bookKnowsRoles =
+    book !== null && book.assignments !== undefined && (book.assignmentsError ?? null) === null;
   const groups: { id: string; rows: HTMLTableRowElement[]; signature: string }[] = [];
+  const rolesOf = (id: string) => {
+    const theirs = stuutRoles.get(id) ?? [];
+    const ours = bookRoles.get(id) ?? [];
+    return { theirs, ours, row: rolesRow(id, theirs, ours, bookKnowsRoles) };
+  };
   for (const contact of contacts) {
     const row = bookRows.get(contact.id);
     bookRows.delete(contact.id);
     const rows = [groupHead(contact.id, row?.status ?? null), stuutRow(contact)];
     if (row) rows.push(bookRow(row));
-    groups.push({ id: contact.id, rows, signature: JSON.stringify([contact, row]) });
+    const roles = rolesOf(contact.id);
+    if (roles.row) rows.push(roles.row);
+    groups.push({
+      id: contact.id,
+      rows,
+      signature: JSON.stringify([contact, row, roles.theirs, roles.ours, bookKnowsRoles]),
+    });
   }
   // What the book knows and Stuut does not (an import, a contact deleted in Stuut).
   for (const row of bookRows.values()) {
     const rows = [groupHead(row.id, row.status), bookRow(row)];
-    groups.push({ id: row.id, rows, signature: JSON.stringify([null, row]) });
+    const roles = rolesOf(row.id);
+    if (roles.row) rows.push(roles.row);
+    groups.push({
+      id: row.id,
+      rows,
+      signature: JSON.stringify([null, row, roles.theirs, roles.ours, bookKnowsRoles]),
+    });
   }
   const next = new Map<string, string>();
   const bodies = groups.map((group) => {
@@ -906,6 +1141,11 @@ function renderContacts(contacts: PageContact[], book: PageBook | null): void {
     const problem = byId('book-error');
     problem.hidden = book.error === null;
     problem.textContent = book.error === null ? '' : `The book is unavailable: ${book.error}`;
+    const rolesProblem = byId('book-roles-error');
+    const rolesError = book.error === null ? (book.assignmentsError ?? null) : null;
+    rolesProblem.hidden = rolesError === null;
+    rolesProblem.textContent =
+      rolesError === null ? '' : `The book's assignments are unavailable: ${rolesError}`;
   }
   if (bodies.length === 0) {
     const body = el('tbody');
@@ -1067,7 +1307,30 @@ function changeItem(change: PageChange, fresh: boolean): HTMLLIElement {
     line.appendChild(after);
     fields.appendChild(line);
   }
-  if (change.changes.length === 0) fields.appendChild(el('li', 'null', 'no field changed'));
+  const role = change.assignment;
+  if (role) {
+    const line = el('li', 'history-role');
+    line.dataset.field = 'role';
+    line.dataset.assignmentId = role.assignmentId;
+    line.appendChild(el('span', 'field-key', 'role '));
+    const before = el('span', 'history-before');
+    if (role.roleBeforeLabel === null) before.appendChild(el('span', 'null', 'new'));
+    else before.textContent = role.roleBeforeLabel;
+    line.appendChild(before);
+    line.appendChild(el('span', 'history-arrow', ' → '));
+    line.appendChild(el('span', 'history-after', role.roleAfterLabel));
+    line.appendChild(
+      document.createTextNode(
+        role.partnerId === null
+          ? ', no partner (floating)'
+          : ` on ${role.partnerName ?? 'partner'} ${role.partnerId}`,
+      ),
+    );
+    fields.appendChild(line);
+  }
+  if (change.changes.length === 0 && !role) {
+    fields.appendChild(el('li', 'null', 'no field changed'));
+  }
   item.appendChild(fields);
 
   const note = el(
