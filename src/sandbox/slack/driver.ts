@@ -18,8 +18,14 @@ import {
   toOption,
   withGeneratedIds,
 } from './blocks';
-import { DEFAULT_USER_ID, type SlackEmulator } from './emulator';
+import {
+  DEFAULT_USER_ID,
+  type EventAck,
+  type SlackEmulator,
+  type UserChangeDelivery,
+} from './emulator';
 import { LIMITS, missingTextFallback, validateMessage } from './limits';
+import type { MemberPatch, MemberProfilePatch } from './members';
 import {
   escapeLikeSlack,
   eventCallbackPayload,
@@ -50,6 +56,12 @@ interface DriverBaseOptions {
   ackDeadlineMs?: number;
   /** When the driver stops waiting for an HTTP answer at all. */
   requestTimeoutMs?: number;
+  /**
+   * Whether the emulator's own events (user_change from updateMemberProfile) go through this
+   * driver. By default the first driver made for an emulator takes them; true takes them
+   * over from another driver, false leaves them alone.
+   */
+  deliverEvents?: boolean;
 }
 
 /** Slack posts signed requests to the app's Request URL. */
@@ -267,6 +279,8 @@ export class SlackClientDriver {
       botUserId: emulator.botUserId,
       token: options.verificationToken ?? 'legacy-verification-token',
     };
+    const takeEvents = options.deliverEvents ?? !emulator.deliversEvents;
+    if (takeEvents) emulator.deliverEventsWith((event) => this.sendEvent(event));
   }
 
   async slashCommand(
@@ -443,8 +457,9 @@ export class SlackClientDriver {
   /**
    * An Events API event, wrapped in event_callback as Slack does. Slack ignores the
    * answer's body; it retries an unacknowledged event over HTTP, which is not played here.
+   * `acknowledged`: a 2xx (or a Socket Mode ack) within the ack deadline.
    */
-  async sendEvent(event: SlackEvent): Promise<AckResult & { eventId: string }> {
+  async sendEvent(event: SlackEvent): Promise<EventAck> {
     const eventId = `Ev${randomBytes(5).toString('hex').toUpperCase()}`;
     const payload = eventCallbackPayload({
       ids: this.ids,
@@ -453,7 +468,24 @@ export class SlackClientDriver {
       eventTime: Math.floor(this.now() / 1000),
     });
     const ack = await this.deliver({ type: 'events_api', payload });
-    return { ...ack, eventId };
+    const acknowledged =
+      !ack.timedOut && ack.status >= 200 && ack.status < 300 && ack.ms <= this.ackDeadlineMs;
+    return { ...ack, eventId, acknowledged };
+  }
+
+  /**
+   * A member edits their Slack profile: the emulator changes the member and this driver
+   * delivers the `user_change` event (whichever driver the emulator has registered).
+   */
+  updateMemberProfile(userId: string, profile: MemberProfilePatch): Promise<UserChangeDelivery> {
+    return this.emulator.updateMemberProfile(userId, profile, {
+      via: (event) => this.sendEvent(event),
+    });
+  }
+
+  /** Like updateMemberProfile, for account fields too, e.g. deactivation `{ deleted: true }`. */
+  updateMember(userId: string, patch: MemberPatch): Promise<UserChangeDelivery> {
+    return this.emulator.updateMember(userId, patch, { via: (event) => this.sendEvent(event) });
   }
 
   /**

@@ -2,6 +2,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { AckResult } from './acks';
 import { isRecord, optionalString, records, withGeneratedIds } from './blocks';
 import { Directory } from './directory';
 import { BodyTooLargeError, readBody, sendJson, sendText } from './http';
@@ -13,7 +14,20 @@ import {
   validateMessage,
   validateView,
 } from './limits';
-import { slackMessageObject } from './payloads';
+import {
+  cursorMemberId,
+  type MemberInput,
+  type MemberPatch,
+  type MemberProfilePatch,
+  memberCursor,
+  memberUserConfig,
+  patchMember,
+  type SlackMember,
+  seedMembers,
+  slackMember,
+  userObject,
+} from './members';
+import { slackMessageObject, userChangeEvent } from './payloads';
 import { ResponseUrlBody, type ResponseUrlRecord, ResponseUrls } from './response-urls';
 import { SocketModeServer } from './socketMode';
 import type {
@@ -43,6 +57,18 @@ export interface SlackEmulatorOptions {
   triggerTtlMs?: number;
   /** The app holds `chat:write.public`: it may post to public channels it has not joined. */
   chatWritePublic?: boolean;
+  /**
+   * The bot token's scopes, sent back in every answer's `x-oauth-scopes` header and checked
+   * by the methods that need one (`missing_scope`). Defaults to DEFAULT_SCOPES.
+   */
+  scopes?: readonly string[];
+  /** The workspace's members, in users.list order; defaults to seedMembers(). */
+  members?: ReadonlyArray<SlackMember | MemberInput>;
+  /**
+   * Per-method budgets; a call beyond one is answered HTTP 429 `ratelimited` with
+   * Retry-After. None by default; DOCUMENTED_RATE_LIMITS holds Slack's tiers.
+   */
+  rateLimits?: Readonly<Record<string, RateLimit>>;
   now?: () => number;
   host?: string;
   port?: number;
@@ -50,6 +76,51 @@ export interface SlackEmulatorOptions {
 
 /** Whom a trigger belongs to when the caller does not say: the person in slack-payloads.md. */
 export const DEFAULT_USER_ID = 'U0ALICE';
+
+/** manifest.yml's bot scopes, plus users:read.email, which linking contacts to members needs. */
+export const DEFAULT_SCOPES: readonly string[] = [
+  'commands',
+  'chat:write',
+  'users:read',
+  'users:read.email',
+  'usergroups:read',
+  'channels:read',
+  'groups:read',
+];
+
+/** A method's budget: calls accepted in any 60 seconds. */
+export interface RateLimit {
+  perMinute: number;
+}
+
+/**
+ * Slack's documented tiers for the methods the bot uses (Tier 2: 20+ a minute, Tier 3: 50+,
+ * Tier 4: 100+). Slack allows short bursts beyond them; the emulator does not.
+ */
+export const DOCUMENTED_RATE_LIMITS: Readonly<Record<string, RateLimit>> = {
+  'users.list': { perMinute: 20 },
+  'usergroups.users.list': { perMinute: 20 },
+  'users.lookupByEmail': { perMinute: 50 },
+  'conversations.info': { perMinute: 50 },
+  'users.info': { perMinute: 100 },
+};
+
+/** users.list pages hold at most this many members; no `limit` asks for all of them. */
+export const USERS_LIST_MAX_LIMIT = 1000;
+
+/** An Events API event before Slack wraps it in event_callback. */
+export type EmulatedEvent = JsonObject & { type: string };
+
+/** How an event reached the app: the driver's answer, and whether Slack counts it delivered. */
+export type EventAck = AckResult & { eventId: string; acknowledged: boolean };
+
+/** Delivers an event to the app over its transport; a SlackClientDriver registers one. */
+export type EventDeliverer = (event: EmulatedEvent) => Promise<EventAck>;
+
+export interface UserChangeDelivery extends EventAck {
+  /** The user object the event carried (email only with users:read.email). */
+  user: JsonObject;
+}
 
 interface Trigger {
   userId: string;
@@ -63,6 +134,57 @@ type Content = { ok: true; text: string; blocks: JsonObject[] } | { ok: false; a
 
 /** Methods that take the app-level token rather than the bot token. */
 const APP_TOKEN_METHODS = new Set(['apps.connections.open']);
+
+/** The app-level token's scope, as its answers' x-oauth-scopes header names it. */
+const APP_TOKEN_SCOPES = ['connections:write'];
+
+/** The scopes a method accepts (any one of them will do), as x-accepted-oauth-scopes says. */
+const METHOD_SCOPES: Readonly<Record<string, readonly string[]>> = {
+  'chat.postMessage': ['chat:write'],
+  'chat.postEphemeral': ['chat:write'],
+  'chat.update': ['chat:write'],
+  'users.info': ['users:read'],
+  'users.list': ['users:read'],
+  'users.lookupByEmail': ['users:read.email'],
+  'usergroups.users.list': ['usergroups:read'],
+  'conversations.info': ['channels:read', 'groups:read', 'im:read', 'mpim:read'],
+};
+
+const MINUTE_MS = 60_000;
+
+/** Sliding one-minute windows of accepted calls, per method with a budget. */
+class RateLimiter {
+  private readonly budgets = new Map<string, RateLimit>();
+  private readonly accepted = new Map<string, number[]>();
+
+  constructor(
+    private readonly now: () => number,
+    limits: Readonly<Record<string, RateLimit>>,
+  ) {
+    for (const [method, limit] of Object.entries(limits)) this.budgets.set(method, limit);
+  }
+
+  set(method: string, limit: RateLimit | undefined): void {
+    if (limit) this.budgets.set(method, limit);
+    else this.budgets.delete(method);
+    this.accepted.delete(method);
+  }
+
+  /** Counts the call and answers undefined, or the seconds to wait when over budget. */
+  take(method: string): number | undefined {
+    const budget = this.budgets.get(method);
+    if (!budget) return undefined;
+    const now = this.now();
+    const recent = (this.accepted.get(method) ?? []).filter((at) => at > now - MINUTE_MS);
+    this.accepted.set(method, recent);
+    if (recent.length < budget.perMinute) {
+      recent.push(now);
+      return undefined;
+    }
+    const oldest = recent[0] ?? now;
+    return Math.max(1, Math.ceil((oldest + MINUTE_MS - now) / 1000));
+  }
+}
 
 /** Fields the WebClient sends as JSON strings inside a form (some clients do so in JSON too). */
 const JSON_FIELDS = ['view', 'blocks', 'attachments', 'metadata'];
@@ -141,6 +263,10 @@ export class SlackEmulator {
   private readonly closing = new AbortController();
   private readonly handlers: Record<string, Handler>;
   private readonly socket: SocketModeServer | undefined;
+  private readonly memberMap = new Map<string, SlackMember>();
+  private readonly rateLimiter: RateLimiter;
+  private grantedScopes: readonly string[];
+  private eventDeliverer: EventDeliverer | undefined;
   private address: AddressInfo | undefined;
   private tsCounter = 0;
 
@@ -159,6 +285,21 @@ export class SlackEmulator {
     this.host = options.host ?? '127.0.0.1';
     this.port = options.port ?? 0;
     this.directory = new Directory(this.teamId, options.chatWritePublic ?? false);
+    this.grantedScopes = [...(options.scopes ?? DEFAULT_SCOPES)];
+    this.rateLimiter = new RateLimiter(this.now, options.rateLimits ?? {});
+    const members =
+      options.members ??
+      seedMembers(
+        {
+          teamId: this.teamId,
+          botUserId: this.botUserId,
+          botUserName: this.botUserName,
+          botId: this.botId,
+          appId: this.appId,
+        },
+        new Date(this.now()),
+      );
+    for (const member of members) this.addMember(member);
     this.responseUrls = new ResponseUrls(this.now);
     this.views = new ViewStore({
       teamId: this.teamId,
@@ -175,6 +316,8 @@ export class SlackEmulator {
       'chat.postEphemeral': (a) => this.chatPostEphemeral(a),
       'chat.update': (a) => this.chatUpdate(a),
       'users.info': (a) => this.usersInfo(a),
+      'users.list': (a) => this.usersList(a),
+      'users.lookupByEmail': (a) => this.usersLookupByEmail(a),
       'usergroups.users.list': (a) => this.usergroupsUsersList(a),
       'conversations.info': (a) => this.conversationsInfo(a),
       'apps.connections.open': () => this.appsConnectionsOpen(),
@@ -254,8 +397,27 @@ export class SlackEmulator {
     this.directory.setChannel(id, config);
   }
 
+  /** Configures a person; for a member, the member changes too (silently: no user_change). */
   setUser(id: string, config: Partial<UserConfig>): void {
     this.directory.setUser(id, config);
+    const member = this.memberMap.get(id);
+    if (!member) return;
+    if (config.exists === false) {
+      this.memberMap.delete(id);
+      return;
+    }
+    const patch: MemberPatch = {
+      ...(config.name === undefined ? {} : { name: config.name }),
+      ...(config.teamId === undefined ? {} : { team_id: config.teamId }),
+      ...(config.deleted === undefined ? {} : { deleted: config.deleted }),
+      ...(config.isBot === undefined ? {} : { is_bot: config.isBot }),
+      ...(config.isRestricted === undefined ? {} : { is_restricted: config.isRestricted }),
+      ...(config.isUltraRestricted === undefined
+        ? {}
+        : { is_ultra_restricted: config.isUltraRestricted }),
+      ...(config.realName === undefined ? {} : { profile: { real_name: config.realName } }),
+    };
+    this.memberMap.set(id, patchMember(member, patch, new Date(this.now())));
   }
 
   /** Creates or replaces a user group (S…) with exactly these members. */
@@ -267,8 +429,144 @@ export class SlackEmulator {
     return this.directory.channel(id).name;
   }
 
+  /** A member as configured, or else whatever setUser said (any U…/W… id exists). */
   user(id: string): UserConfig {
-    return this.directory.user(id);
+    const member = this.memberMap.get(id);
+    return member ? memberUserConfig(member) : this.directory.user(id);
+  }
+
+  /** The bot token's scopes. */
+  get scopes(): readonly string[] {
+    return this.grantedScopes;
+  }
+
+  /** The app is reinstalled with these scopes: the token keeps working with the new ones. */
+  setScopes(scopes: readonly string[]): void {
+    this.grantedScopes = [...scopes];
+  }
+
+  hasScope(scope: string): boolean {
+    return this.grantedScopes.includes(scope);
+  }
+
+  /** Sets (or, with undefined, lifts) a method's budget; its count starts again. */
+  setRateLimit(method: string, limit: RateLimit | undefined): void {
+    this.rateLimiter.set(method, limit);
+  }
+
+  /**
+   * The next `times` calls of `method` are answered HTTP 429 `ratelimited` with this
+   * Retry-After, whatever the budget: the fault queue of failNext.
+   */
+  rateLimitNext(
+    method: string,
+    options: { retryAfterSeconds?: number; times?: number } = {},
+  ): void {
+    this.failNext(method, {
+      status: 429,
+      error: 'ratelimited',
+      retryAfterSeconds: options.retryAfterSeconds ?? 1,
+      times: options.times ?? 1,
+    });
+  }
+
+  /** Every member, deactivated ones too, in users.list order (a snapshot). */
+  members(): SlackMember[] {
+    return structuredClone([...this.memberMap.values()]);
+  }
+
+  /** One member (a snapshot), as Slack keeps it: email included. */
+  member(id: string): SlackMember | undefined {
+    const member = this.memberMap.get(id);
+    return member && structuredClone(member);
+  }
+
+  /** The member with this profile email, compared case-insensitively, deactivated or not. */
+  memberByEmail(email: string): SlackMember | undefined {
+    const member = this.findMemberByEmail(email);
+    return member && structuredClone(member);
+  }
+
+  /** Adds a member, or replaces the one with its id, without telling the app. */
+  addMember(input: SlackMember | MemberInput): SlackMember {
+    const member =
+      'profile' in input
+        ? structuredClone(input)
+        : slackMember(input, this.teamId, new Date(this.now()));
+    const email = member.profile.email;
+    const holder = email === undefined ? undefined : this.findMemberByEmail(email);
+    if (holder && holder.id !== member.id) {
+      throw new Error(`${holder.id} already has the email ${email}: Slack keeps emails unique`);
+    }
+    this.memberMap.set(member.id, member);
+    return structuredClone(member);
+  }
+
+  /**
+   * Where Events API events go: a SlackClientDriver registers itself (the first one made for
+   * this emulator, unless told otherwise), so events use the transport commands use.
+   */
+  deliverEventsWith(deliverer: EventDeliverer | undefined): void {
+    this.eventDeliverer = deliverer;
+  }
+
+  get deliversEvents(): boolean {
+    return this.eventDeliverer !== undefined;
+  }
+
+  /**
+   * Changes a member without telling the app, e.g. while it is down: Slack does not replay
+   * missed events, so only a later users.list or users.info shows the change.
+   */
+  changeMemberSilently(userId: string, patch: MemberPatch): SlackMember {
+    const member = this.memberMap.get(userId);
+    if (!member) throw new Error(`no member ${userId}`);
+    const email = patch.profile?.email;
+    const holder = email === undefined ? undefined : this.findMemberByEmail(email);
+    if (holder && holder.id !== userId) {
+      throw new Error(`${holder.id} already has the email ${email}: Slack keeps emails unique`);
+    }
+    const changed = patchMember(member, patch, new Date(this.now()));
+    this.memberMap.set(userId, changed);
+    return structuredClone(changed);
+  }
+
+  /**
+   * A member edits their profile (or an admin does): the member changes and Slack sends the
+   * app a `user_change` event with the whole user object, over the registered transport
+   * (signed HTTP event_callback, or a Socket Mode events_api envelope). Resolves with the
+   * app's acknowledgement; rejects when the app cannot be reached (the change stays).
+   */
+  updateMemberProfile(
+    userId: string,
+    profile: MemberProfilePatch,
+    options: { via?: EventDeliverer } = {},
+  ): Promise<UserChangeDelivery> {
+    return this.updateMember(userId, { profile }, options);
+  }
+
+  /** Like updateMemberProfile, for account fields too, e.g. `{ deleted: true }`. */
+  async updateMember(
+    userId: string,
+    patch: MemberPatch,
+    options: { via?: EventDeliverer } = {},
+  ): Promise<UserChangeDelivery> {
+    const deliver = options.via ?? this.eventDeliverer;
+    if (!deliver) {
+      throw new Error(
+        'no driver delivers events: make a SlackClientDriver for this emulator, or pass `via`',
+      );
+    }
+    const changed = this.changeMemberSilently(userId, patch);
+    const user = userObject(changed, { email: this.hasScope('users:read.email') });
+    const ack = await deliver(userChangeEvent(user, this.now()));
+    if (!ack.acknowledged) {
+      const why = ack.timedOut
+        ? 'no answer in time'
+        : `HTTP ${ack.status} after ${Math.round(ack.ms)} ms`;
+      this.warn(`user_change ${ack.eventId}: not acknowledged (${why}); Slack would retry it`);
+    }
+    return { ...ack, user };
   }
 
   /** A single-use trigger, as Slack hands out with each command or interaction of `userId`. */
@@ -397,11 +695,14 @@ export class SlackEmulator {
     const { token, ...args } = parsed.args;
     const call: RecordedCall = { method, args, ok: false, status: 200, at: this.now() };
     this.calls.push(call);
+    const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    const presented = bearer ?? optionalString(token);
+    const scopeHeaders = this.scopeHeaders(method, presented);
     const answer = (status: number, body: Answer, headers: Record<string, string> = {}) => {
       call.status = status;
       call.ok = body.ok;
       if (!body.ok) call.error = optionalString(body.error) ?? `http_${status}`;
-      sendJson(res, status, body, headers);
+      sendJson(res, status, body, { ...scopeHeaders, ...headers });
     };
 
     const handler = this.handlers[method];
@@ -412,11 +713,52 @@ export class SlackEmulator {
       return answer(fault.status, fail(error), fault.headers);
     }
 
-    const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
-    const refused = this.tokenProblem(method, bearer ?? optionalString(token));
+    const refused = this.tokenProblem(method, presented);
     if (refused) return answer(200, fail(refused));
     if (parsed.invalidJson) return answer(200, fail('invalid_json'));
+    const retryAfter = this.rateLimiter.take(method);
+    if (retryAfter !== undefined) {
+      return answer(429, fail('ratelimited'), { 'retry-after': String(retryAfter) });
+    }
+    const missing = this.missingScope(method);
+    if (missing) return answer(200, missing);
     answer(200, handler(args));
+  }
+
+  /** Slack names a valid token's scopes in every answer; WebClient reads them from here. */
+  private scopeHeaders(method: string, presented: string | undefined): Record<string, string> {
+    const granted =
+      presented === undefined
+        ? undefined
+        : presented === this.botToken
+          ? this.grantedScopes
+          : presented === this.appToken
+            ? APP_TOKEN_SCOPES
+            : undefined;
+    if (!granted) return {};
+    const accepted = METHOD_SCOPES[method];
+    return {
+      'x-oauth-scopes': granted.join(','),
+      ...(accepted ? { 'x-accepted-oauth-scopes': accepted.join(',') } : {}),
+    };
+  }
+
+  /** `missing_scope` when the bot token holds none of the scopes the method accepts. */
+  private missingScope(method: string): Answer | undefined {
+    const accepted = METHOD_SCOPES[method];
+    if (!accepted || accepted.some((scope) => this.hasScope(scope))) return undefined;
+    return fail('missing_scope', {
+      needed: accepted.join(','),
+      provided: this.grantedScopes.join(','),
+    });
+  }
+
+  private findMemberByEmail(email: string): SlackMember | undefined {
+    const wanted = email.toLowerCase();
+    for (const member of this.memberMap.values()) {
+      if (member.profile.email?.toLowerCase() === wanted) return member;
+    }
+    return undefined;
   }
 
   /** Bot tokens call the Web API; the app-level token only opens Socket Mode connections. */
@@ -640,25 +982,71 @@ export class SlackEmulator {
 
   private usersInfo(args: JsonObject): Answer {
     const id = optionalString(args.user);
-    const user = id ? this.user(id) : undefined;
-    if (!id || !user?.exists) return fail('user_not_found');
+    if (!id) return fail('user_not_found');
+    const options = {
+      email: this.hasScope('users:read.email'),
+      locale: isTruthyFlag(args.include_locale),
+    };
+    const member = this.memberMap.get(id);
+    if (member) return { ok: true, user: userObject(member, options) };
+    // Anyone setUser describes (or any U…/W… id) is a person users.info knows, not listed.
+    const user = this.directory.user(id);
+    if (!user.exists) return fail('user_not_found');
+    const described = slackMember(
+      {
+        id,
+        name: user.name,
+        realName: user.realName,
+        displayName: user.name,
+        teamId: user.teamId,
+        deleted: user.deleted,
+        isBot: user.isBot,
+        isRestricted: user.isRestricted,
+        isUltraRestricted: user.isUltraRestricted,
+      },
+      this.teamId,
+      new Date(this.now()),
+    );
+    return { ok: true, user: userObject(described, options) };
+  }
+
+  /** Cursor paging over the members in order; no `limit` (or 0) asks for all of them. */
+  private usersList(args: JsonObject): Answer {
+    const all = [...this.memberMap.values()];
+    const rawLimit = args.limit === undefined || args.limit === '' ? 0 : Number(args.limit);
+    if (!Number.isInteger(rawLimit) || rawLimit < 0) {
+      return invalidArguments([`invalid limit: ${String(args.limit)}`]);
+    }
+    let start = 0;
+    const cursor = optionalString(args.cursor);
+    if (cursor) {
+      const id = cursorMemberId(cursor);
+      start = id === undefined ? -1 : all.findIndex((m) => m.id === id);
+      if (start < 0) return fail('invalid_cursor');
+    }
+    if (rawLimit === 0 && all.length - start > USERS_LIST_MAX_LIMIT) return fail('limit_required');
+    const size = rawLimit === 0 ? all.length : Math.min(rawLimit, USERS_LIST_MAX_LIMIT);
+    const page = all.slice(start, start + size);
+    const next = all[start + size];
+    const options = {
+      email: this.hasScope('users:read.email'),
+      locale: isTruthyFlag(args.include_locale),
+    };
     return {
       ok: true,
-      user: {
-        id,
-        team_id: user.teamId,
-        name: user.name,
-        real_name: user.realName,
-        deleted: user.deleted,
-        is_bot: user.isBot,
-        is_app_user: false,
-        is_restricted: user.isRestricted,
-        is_ultra_restricted: user.isUltraRestricted,
-        is_admin: false,
-        is_owner: false,
-        profile: { real_name: user.realName, display_name: user.name },
-      },
+      members: page.map((member) => userObject(member, options)),
+      cache_ts: Math.floor(this.now() / 1000),
+      response_metadata: { next_cursor: next ? memberCursor(next.id) : '' },
     };
+  }
+
+  /** Deactivated members are not found by email (Slack: use users.list for them). */
+  private usersLookupByEmail(args: JsonObject): Answer {
+    const email = optionalString(args.email);
+    if (!email) return invalidArguments(['missing required field: email']);
+    const member = this.findMemberByEmail(email);
+    if (!member || member.deleted) return fail('users_not_found');
+    return { ok: true, user: userObject(member, { email: true }) };
   }
 
   private usergroupsUsersList(args: JsonObject): Answer {

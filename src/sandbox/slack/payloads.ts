@@ -249,3 +249,17 @@ export function eventCallbackPayload(p: {
     event_context: `4-${Buffer.from(JSON.stringify(context)).toString('base64url')}`,
   };
 }
+
+/**
+ * The `user_change` event Slack sends when a member's profile or account changes: the whole
+ * user object as the app's token may see it, `cache_ts` in seconds and `event_ts` with
+ * microseconds, as in Slack's example payload.
+ */
+export function userChangeEvent(user: JsonObject, nowMs: number): JsonObject & { type: string } {
+  return {
+    type: 'user_change',
+    user,
+    cache_ts: Math.floor(nowMs / 1000),
+    event_ts: (nowMs / 1000).toFixed(6),
+  };
+}
