@@ -54,6 +54,60 @@ export interface AssignmentLearnResult extends LearnResult {
   change: ChangeRecord;
 }
 
+/**
+ * A contact's Slack member, found by email (never guessed from names). It holds only while the
+ * contact's email is still `emailLower`; otherwise it is looked up again.
+ */
+export interface MemberLink {
+  contactId: string;
+  /** The contact's email, lower-cased, when the link was made. */
+  emailLower: string;
+  /** Null: Slack had no member with that email (kept, so the bot does not ask on every use). */
+  slackUserId: string | null;
+  /** The member's display name, else real name, when linked. */
+  displayName: string | null;
+  checkedAt: Date;
+}
+
+/** The Slack profile fields compared with Stuut. Names are not: nicknames would make noise. */
+export type DriftField = 'job_title' | 'phone';
+
+export interface DriftDifference {
+  field: DriftField;
+  /** What Slack says, ready to propose (a phone as E.164). */
+  slack: string;
+  /** What the book has from Stuut; null when empty. */
+  stuut: string | null;
+}
+
+export type DriftStatus = 'open' | 'applied' | 'dismissed';
+
+/** A proposal to bring a contact in line with its member's Slack profile. */
+export interface DriftProposal {
+  id: number;
+  contactId: string;
+  slackUserId: string;
+  differences: DriftDifference[];
+  /** The normalised differences: the same fingerprint is never proposed twice. */
+  fingerprint: string;
+  status: DriftStatus;
+  /** Where it was shown: a message of its own, the hour's digest, or not yet (or only listed). */
+  posted: 'message' | 'digest' | 'none';
+  channel: string | null;
+  messageTs: string | null;
+  createdAt: Date;
+  decidedBy: string | null;
+  decidedAt: Date | null;
+}
+
+export type ProposalOpening =
+  /** A new open proposal: post it. */
+  | { kind: 'new'; proposal: DriftProposal }
+  /** This very difference is open, or was applied or dismissed before: nothing to post. */
+  | { kind: 'same'; proposal: DriftProposal }
+  /** The contact's open proposal now says this newer difference: update its message. */
+  | { kind: 'replaced'; proposal: DriftProposal };
+
 /** One CSV row, already validated and normalised as the form would. */
 export interface ImportRow {
   id: string;
@@ -115,6 +169,53 @@ export interface Book extends HistoryBook {
     owner: string,
   ): Promise<AssignmentClaim>;
   releaseAssignment(id: string): Promise<void>;
+  /** The contact's member link, whatever its email now (the caller compares). */
+  linkOf(contactId: string): Promise<MemberLink | null>;
+  /** The link naming this member, if any. */
+  linkOfMember(slackUserId: string): Promise<MemberLink | null>;
+  /** Stores a contact's link; another contact's link to the same member is dropped. */
+  saveLink(link: MemberLink): Promise<void>;
+  /**
+   * One open proposal per contact, decided by the database (a conditional write): the same
+   * fingerprint as the open one, or as one applied or dismissed before, is 'same'; another
+   * fingerprint replaces the open one in place; else a new one is opened.
+   */
+  openProposal(input: {
+    contactId: string;
+    slackUserId: string;
+    differences: DriftDifference[];
+    fingerprint: string;
+    at: Date;
+  }): Promise<ProposalOpening>;
+  /** Records where the proposal was shown. */
+  setProposalPost(
+    id: number,
+    posted: 'message' | 'digest' | 'none',
+    channel: string | null,
+    messageTs: string | null,
+  ): Promise<void>;
+  getProposal(id: number): Promise<DriftProposal | null>;
+  /** Applied or dismissed, once: false when it was no longer open. */
+  decideProposal(
+    id: number,
+    status: 'applied' | 'dismissed',
+    slackUser: string,
+    at: Date,
+  ): Promise<boolean>;
+  /** Open proposals, oldest first, after `afterId`. */
+  openProposals(page: { afterId: number; limit: number }): Promise<DriftProposal[]>;
+  /**
+   * Takes one of `max` proposal posts of the hour starting at `windowStart` (a conditional
+   * counter in the database, across instances); false when they are all taken.
+   */
+  takeProposalSlot(windowStart: Date, max: number): Promise<boolean>;
+  /** Proposals shown in the digest of the hour starting at `windowStart`, oldest first. */
+  digestProposals(windowStart: Date): Promise<DriftProposal[]>;
+  /** The hour's digest message: the first caller claims it (true), others read where it is. */
+  claimDigest(
+    windowStart: Date,
+  ): Promise<{ claimed: boolean; channel: string | null; messageTs: string | null }>;
+  saveDigest(windowStart: Date, channel: string, messageTs: string): Promise<void>;
   get(id: string): Promise<BookEntry | null>;
   /** Exact, case-insensitive. */
   findByEmail(email: string): Promise<BookEntry | null>;
