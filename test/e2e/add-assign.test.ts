@@ -266,6 +266,37 @@ describe('add, assign and change role', () => {
     expect(JSON.stringify(found.json)).toContain(grace?.id);
   });
 
+  test('an email typed into the assign form and confirmed with Enter: known says who, unknown grows the form', async () => {
+    const form = await openForm('assign');
+    expect(shown(form.id)).not.toContain('assign_given_name');
+    const known = await h.driver.pressEnter({
+      viewId: form.id,
+      blockId: 'assign_email',
+      value: 'priya.raman@northwind.example',
+    });
+    expect(known?.status).toBe(200);
+    await h.settle();
+    expect(shown(form.id)).toContain('Known in the contact book: *Priya Raman*');
+    expect(shown(form.id)).not.toContain('assign_given_name');
+
+    h.slack.typeInto(form.id, 'assign_partner', SEED_PARTNERS.initech);
+    await h.driver.pressEnter({
+      viewId: form.id,
+      blockId: 'assign_email',
+      value: 'new.person@northwind.example',
+    });
+    await h.settle();
+    const grown = h.slack.getView(form.id);
+    expect(shown(form.id)).toContain('Not in the contact book');
+    expect(shown(form.id)).toContain('assign_given_name');
+    // What was typed before the form grew is still there.
+    expect(grown?.state.values.assign_partner?.value?.value).toBe(SEED_PARTNERS.initech);
+    expect(grown?.state.values.assign_email?.assign_email?.value).toBe(
+      'new.person@northwind.example',
+    );
+    expect(assigns()).toBe(0);
+  });
+
   test('assign after a reset sends one POST and says it may or may not have been done', async () => {
     const form = await openForm('assign priya raman');
     h.slack.typeInto(form.id, 'assign_partner', SEED_PARTNERS.vandelay);

@@ -433,6 +433,58 @@ export class SlackClientDriver {
   }
 
   /**
+   * The person presses Enter in a plain_text_input of an open view. Slack sends block_actions
+   * (action type `plain_text_input`, the typed `value`) only when its input block has
+   * `dispatch_action` and the element's dispatch_action_config includes `on_enter_pressed`
+   * (the default when it has none); otherwise nothing is sent and this returns undefined.
+   */
+  async pressEnter(p: {
+    viewId: string;
+    blockId: string;
+    value: string;
+    userId?: string;
+  }): Promise<(AckResult & { triggerId: string }) | undefined> {
+    const view = this.visibleView(p.viewId);
+    const block = records(view.blocks).find((b) => b.type === 'input' && b.block_id === p.blockId);
+    const element =
+      block && typeof block.element === 'object' ? (block.element as JsonObject) : null;
+    if (!block || !element || element.type !== 'plain_text_input') {
+      throw new Error(`view ${p.viewId} has no plain_text_input in block ${p.blockId}`);
+    }
+    this.emulator.typeInto(view.id, p.blockId, p.value);
+    const config = element.dispatch_action_config as { trigger_actions_on?: unknown } | undefined;
+    const triggers = Array.isArray(config?.trigger_actions_on)
+      ? config.trigger_actions_on
+      : ['on_enter_pressed'];
+    if (block.dispatch_action !== true || !triggers.includes('on_enter_pressed')) return undefined;
+    const actionId = optionalString(element.action_id) ?? '';
+    const userId = p.userId ?? view.userId;
+    const triggerId = this.emulator.issueTriggerId(userId);
+    const actionTs = this.actionTs();
+    const base = viewBlockActionsPayload({
+      ids: this.ids,
+      user: this.payloadUser(userId),
+      triggerId,
+      view: toSlackView(this.visibleView(p.viewId)),
+      action: { actionId, blockId: p.blockId, element, actionTs },
+    });
+    const action: JsonObject = {
+      type: 'plain_text_input',
+      block_id: p.blockId,
+      action_id: actionId,
+      value: p.value,
+      action_ts: actionTs,
+    };
+    const ack = await this.deliver({
+      type: 'interactive',
+      payload: { ...base, actions: [action] },
+    });
+    const warning = blockActionsAckWarning(ack, this.ackDeadlineMs);
+    if (warning) this.emulator.warn(warning);
+    return { ...ack, triggerId };
+  }
+
+  /**
    * The person closes a view (Cancel, or the X with `all`). Slack tells the app only
    * when the view asked for it with notify_on_close; then the answer is returned.
    */
