@@ -58,7 +58,18 @@ describe('manifest.yml', () => {
       'groups:read',
       'usergroups:read',
       'users:read',
+      'users:read.email',
     ]);
+  });
+
+  test('escapes the command text, so mentions arrive as <@U…>, and subscribes to user_change', () => {
+    const manifest = loadManifest() as {
+      features: { slash_commands: { should_escape: boolean }[] };
+      settings: { event_subscriptions: { request_url: string; bot_events: string[] } };
+    };
+    expect(manifest.features.slash_commands[0]?.should_escape).toBe(true);
+    expect(manifest.settings.event_subscriptions.request_url).toMatch(/\/slack\/events$/);
+    expect(manifest.settings.event_subscriptions.bot_events).toEqual(['user_change']);
   });
 
   test('explains what changes for Socket Mode', () => {
