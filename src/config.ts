@@ -169,6 +169,13 @@ const EnvSchema = z.object({
   LOG_LEVEL: optional(z.enum(LOG_LEVELS, `must be one of ${LOG_LEVELS.join(', ')}`)),
   CONTACT_HISTORY_DAYS: optional(wholeNumber('a number of days', 1, 36_500)),
   CONTACT_UNDO_MINUTES: optional(wholeNumber('a number of minutes', 1, 525_600)),
+  CONTACT_NOTIFY_SUBJECT: optional(
+    z
+      .string()
+      .trim()
+      .toLowerCase()
+      .pipe(z.enum(['true', 'false'], 'must be true or false')),
+  ),
   ...BookEnvShape,
 });
 
@@ -187,6 +194,8 @@ interface CommonConfig {
   historyDays: number;
   /** How long after a change its Undo button works; shorter than the history kept. */
   undoMinutes: number;
+  /** Tell a linked member by direct message when someone else changes their own contact. */
+  notifySubject: boolean;
   /** Set on a platform dyno (DYNO), whose disk is lost at every restart. */
   ephemeralDisk: boolean;
 }
@@ -259,6 +268,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     book: bookLocationOf(vars),
     historyDays,
     undoMinutes,
+    notifySubject: vars.CONTACT_NOTIFY_SUBJECT === 'true',
     ephemeralDisk: typeof env.DYNO === 'string' && env.DYNO !== '',
   };
   const config: Config = socketMode

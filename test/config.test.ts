@@ -70,6 +70,7 @@ describe('valid configurations', () => {
       logLevel: 'info',
       book: { engine: 'sqlite', path: 'data/contact-book.sqlite' },
       historyDays: 365,
+      notifySubject: false,
       undoMinutes: 60,
       ephemeralDisk: false,
     });
@@ -461,5 +462,28 @@ describe('CONTACT_HISTORY_DAYS and CONTACT_UNDO_MINUTES', () => {
       'CONTACT_HISTORY_DAYS',
       'PORT',
     ]);
+  });
+});
+
+describe('CONTACT_NOTIFY_SUBJECT', () => {
+  test('is off by default and when empty', () => {
+    expect(loadConfig(env(HTTP_ENV, {})).notifySubject).toBe(false);
+    expect(loadConfig(env(HTTP_ENV, { CONTACT_NOTIFY_SUBJECT: '' })).notifySubject).toBe(false);
+  });
+
+  test.each([
+    ['true', true],
+    [' TRUE ', true],
+    ['false', false],
+  ])('%j is %s', (value, expected) => {
+    expect(loadConfig(env(HTTP_ENV, { CONTACT_NOTIFY_SUBJECT: value })).notifySubject).toBe(
+      expected,
+    );
+  });
+
+  test('anything else is a problem naming the variable', () => {
+    expect(() => loadConfig(env(HTTP_ENV, { CONTACT_NOTIFY_SUBJECT: 'yes' }))).toThrow(
+      /CONTACT_NOTIFY_SUBJECT: must be true or false/,
+    );
   });
 });
