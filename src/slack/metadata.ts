@@ -40,9 +40,16 @@ export interface FormMetadata {
   generation: number;
   /** The form has the contact picker (`/contact update` with nothing after it). */
   picker: boolean;
-  /** How the form was opened, for the history: a command ('form') or a confirmation's Edit. */
-  source: 'form' | 'edit';
+  /**
+   * How the form was opened, for the history: a command ('form'), a confirmation's Edit, or
+   * Apply on a drift proposal.
+   */
+  source: FormSource;
+  /** The drift proposal this form applies: a save marks it applied. */
+  proposalId?: number | null;
 }
+
+export type FormSource = 'form' | 'edit' | 'drift';
 
 const nullableString = z.string().nullable();
 const ValuesTuple = z.tuple([
@@ -68,7 +75,8 @@ const FormMetadataSchema = z.object({
   b: BaselineSchema.nullable(),
   g: z.number().int().nonnegative().max(1_000_000).default(0),
   p: z.boolean().default(false),
-  s: z.enum(['form', 'edit']).default('form'),
+  s: z.enum(['form', 'edit', 'drift']).default('form'),
+  d: z.number().int().positive().nullable().default(null),
 });
 
 function encodeBaseline(baseline: Baseline) {
@@ -112,13 +120,14 @@ export function encodeFormMetadata(metadata: FormMetadata): string {
     g: metadata.generation,
     p: metadata.picker,
     s: metadata.source,
+    ...(metadata.proposalId ? { d: metadata.proposalId } : {}),
   });
 }
 
 export function decodeFormMetadata(text: string): FormMetadata | null {
   const parsed = FormMetadataSchema.safeParse(safeJson(text));
   if (!parsed.success) return null;
-  const { c, ch, r, b, g, p, s } = parsed.data;
+  const { c, ch, r, b, g, p, s, d } = parsed.data;
   return {
     contactId: c,
     origin: { channelId: ch, responseUrl: r },
@@ -126,6 +135,7 @@ export function decodeFormMetadata(text: string): FormMetadata | null {
     generation: g,
     picker: p,
     source: s,
+    ...(d !== null ? { proposalId: d } : {}),
   };
 }
 

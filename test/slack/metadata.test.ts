@@ -530,3 +530,25 @@ describe('Undo button value', () => {
     },
   );
 });
+
+describe('a form that applies a drift proposal', () => {
+  const metadata = {
+    contactId: ID,
+    origin: { channelId: 'C0UPD', responseUrl: null },
+    baseline: BASELINE,
+    generation: 0,
+    picker: false,
+    source: 'drift' as const,
+    proposalId: 42,
+  };
+
+  test('carries the proposal id and its source', () => {
+    expect(decodeFormMetadata(encodeFormMetadata(metadata))).toEqual(metadata);
+  });
+
+  test.each([0, -1, 1.5, '42', 'x'])('refuses the proposal id %j', (bad) => {
+    const tampered = JSON.parse(encodeFormMetadata(metadata)) as Record<string, unknown>;
+    tampered.d = bad;
+    expect(decodeFormMetadata(JSON.stringify(tampered))).toBeNull();
+  });
+});

@@ -17,7 +17,13 @@ import type { ClearableField, FormErrors, FormInput, FormKey } from '../../domai
 import { MAX_TEXT_LENGTH } from '../../domain/form';
 import { phoneForPeople } from '../../domain/phone';
 import { ACTION_ID, CALLBACK_ID, INPUT_BLOCK_ID, noteBlockId, PICKER_BLOCK_ID } from '../ids';
-import { type Baseline, encodeFormMetadata, type Origin, PRIVATE_METADATA_MAX } from '../metadata';
+import {
+  type Baseline,
+  encodeFormMetadata,
+  type FormSource,
+  type Origin,
+  PRIVATE_METADATA_MAX,
+} from '../metadata';
 import { escapeMrkdwn, escapeToFit, fitMrkdwn, slackDate, truncate } from '../mrkdwn';
 
 export interface ContactFormModel {
@@ -44,7 +50,9 @@ export interface ContactFormModel {
   /** Generation of the input block ids (see FormMetadata.generation); default 0. */
   generation?: number;
   /** How the form was opened, for the history; default 'form'. */
-  source?: 'form' | 'edit';
+  source?: FormSource;
+  /** The drift proposal this form applies (its Apply button opened it). */
+  proposalId?: number | null;
 }
 
 /** The block id of an input in a form of this generation. */
@@ -231,6 +239,7 @@ export function contactFormView(model: ContactFormModel): ModalView {
       generation: model.generation ?? 0,
       picker: model.picker === true,
       source: model.source ?? 'form',
+      proposalId: model.proposalId ?? null,
     }),
     blocks,
   };
@@ -372,7 +381,8 @@ export interface KnownFormOptions {
   found?: string;
   picker?: boolean;
   generation?: number;
-  source?: 'form' | 'edit';
+  source?: FormSource;
+  proposalId?: number | null;
   /** A message at the top (a stale form: who changed what meanwhile), as safe mrkdwn. */
   noticeMrkdwn?: string;
   /** Messages under inputs. */
@@ -407,6 +417,7 @@ export function formWithKnownValues(
     ...(options.picker ? { picker: true } : {}),
     ...(options.generation ? { generation: options.generation } : {}),
     ...(options.source ? { source: options.source } : {}),
+    ...(options.proposalId ? { proposalId: options.proposalId } : {}),
     ...(options.noticeMrkdwn ? { noticeMrkdwn: options.noticeMrkdwn } : {}),
     ...(options.notes ? { notes: options.notes } : {}),
   });
@@ -420,6 +431,7 @@ export function formWithKnownValues(
     ...(options.picker ? { picker: true } : {}),
     ...(options.generation ? { generation: options.generation } : {}),
     ...(options.source ? { source: options.source } : {}),
+    ...(options.proposalId ? { proposalId: options.proposalId } : {}),
     // A stale form's notice and notes must survive the fallback, or the warning is lost.
     ...(options.noticeMrkdwn ? { noticeMrkdwn: options.noticeMrkdwn } : {}),
     ...(options.notes ? { notes: options.notes } : {}),
@@ -438,7 +450,8 @@ export function formForUnknownId(
     notice?: string;
     noticeMrkdwn?: string;
     notes?: FormErrors;
-    source?: 'form' | 'edit';
+    source?: FormSource;
+    proposalId?: number | null;
     picker?: boolean;
     generation?: number;
   },
@@ -453,6 +466,7 @@ export function formForUnknownId(
     ...(options.noticeMrkdwn ? { noticeMrkdwn: options.noticeMrkdwn } : {}),
     ...(options.notes ? { notes: options.notes } : {}),
     ...(options.source ? { source: options.source } : {}),
+    ...(options.proposalId ? { proposalId: options.proposalId } : {}),
     ...(options.picker ? { picker: true } : {}),
     ...(options.generation ? { generation: options.generation } : {}),
   });
