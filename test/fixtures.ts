@@ -95,6 +95,18 @@ const BOOK_METHODS: Record<Exclude<keyof Book, 'engine'>, true> = {
   getAssignment: true,
   claimAssignment: true,
   releaseAssignment: true,
+  linkOf: true,
+  linkOfMember: true,
+  saveLink: true,
+  openProposal: true,
+  setProposalPost: true,
+  getProposal: true,
+  decideProposal: true,
+  openProposals: true,
+  takeProposalSlot: true,
+  digestProposals: true,
+  claimDigest: true,
+  saveDigest: true,
 };
 
 type BookMethod = keyof typeof BOOK_METHODS;

@@ -12,13 +12,18 @@ import type {
   AssignmentLearnResult,
   Book,
   BookEntry,
+  DriftDifference,
+  DriftProposal,
   ImportCounts,
   ImportRow,
   LearnResult,
+  MemberLink,
+  ProposalOpening,
   SearchOptions,
   SearchResult,
 } from './book';
 import { unnestRows } from './bulk';
+import * as drift from './driftStore';
 import type {
   AssignmentClaim,
   ChangeRecord,
@@ -29,6 +34,7 @@ import type {
 } from './history';
 import * as history from './historyStore';
 import { recordChange } from './historyStore';
+import * as links from './linkStore';
 import type { BookDatabase, ContactsTable, Engine } from './schema';
 import { deleteWords, findCandidates, insertWords, replaceWords } from './wordIndex';
 
@@ -175,8 +181,80 @@ export class KyselyBook implements Book {
     return history.releaseUndo(this.#db, changeId);
   }
 
-  pruneHistory(before: Date, batch: number): Promise<number> {
-    return history.pruneHistory(this.#db, before, batch);
+  /**
+   * The oldest changes first, then, once they are done, drift proposals opened before `before`
+   * (with the quota and digest rows of those hours): at most `batch` rows in all.
+   */
+  async pruneHistory(before: Date, batch: number): Promise<number> {
+    const changes = await history.pruneHistory(this.#db, before, batch);
+    if (changes >= batch) return changes;
+    return changes + (await drift.pruneDrift(this.#db, before, batch - changes));
+  }
+
+  linkOf(contactId: string): Promise<MemberLink | null> {
+    return links.linkOf(this.#db, contactId);
+  }
+
+  linkOfMember(slackUserId: string): Promise<MemberLink | null> {
+    return links.linkOfMember(this.#db, slackUserId);
+  }
+
+  saveLink(link: MemberLink): Promise<void> {
+    return links.saveLink(this.#db, link);
+  }
+
+  openProposal(input: {
+    contactId: string;
+    slackUserId: string;
+    differences: DriftDifference[];
+    fingerprint: string;
+    at: Date;
+  }): Promise<ProposalOpening> {
+    return drift.openProposal(this.#db, this.engine, input);
+  }
+
+  setProposalPost(
+    id: number,
+    posted: 'message' | 'digest' | 'none',
+    channel: string | null,
+    messageTs: string | null,
+  ): Promise<void> {
+    return drift.setProposalPost(this.#db, id, posted, channel, messageTs);
+  }
+
+  getProposal(id: number): Promise<DriftProposal | null> {
+    return drift.getProposal(this.#db, id);
+  }
+
+  decideProposal(
+    id: number,
+    status: 'applied' | 'dismissed',
+    slackUser: string,
+    at: Date,
+  ): Promise<boolean> {
+    return drift.decideProposal(this.#db, id, status, slackUser, at);
+  }
+
+  openProposals(page: { afterId: number; limit: number }): Promise<DriftProposal[]> {
+    return drift.openProposals(this.#db, page);
+  }
+
+  takeProposalSlot(windowStart: Date, max: number): Promise<boolean> {
+    return drift.takeProposalSlot(this.#db, windowStart, max);
+  }
+
+  digestProposals(windowStart: Date): Promise<DriftProposal[]> {
+    return drift.digestProposals(this.#db, windowStart);
+  }
+
+  claimDigest(
+    windowStart: Date,
+  ): Promise<{ claimed: boolean; channel: string | null; messageTs: string | null }> {
+    return drift.claimDigest(this.#db, windowStart);
+  }
+
+  saveDigest(windowStart: Date, channel: string, messageTs: string): Promise<void> {
+    return drift.saveDigest(this.#db, windowStart, channel, messageTs);
   }
 
   async #learnIn(
@@ -305,6 +383,9 @@ export class KyselyBook implements Book {
       const deleted = await trx.deleteFrom('contacts').where('id', '=', id).executeTakeFirst();
       // After the contact: the order learnAssignment locks them in.
       await assignments.forgetAssignments(trx, id);
+      // The Slack member it was linked to, and what its profile was proposed to change.
+      await links.forgetLink(trx, id);
+      await drift.forgetProposals(trx, id);
       return deleted.numDeletedRows > 0n;
     });
   }

@@ -11,6 +11,7 @@ export function bookMigrations(engine: Engine): MigrationProvider {
     '0001_contacts_and_words': contactsAndWords(engine),
     '0002_history_and_claims': historyAndClaims(engine),
     '0003_assignments': assignments(),
+    '0004_member_links_and_drift': memberLinksAndDrift(engine),
   };
   return { getMigrations: async () => migrations };
 }
@@ -153,6 +154,96 @@ function assignments(): Migration {
         .column('contact_id')
         .execute();
       await db.schema.alterTable('contact_changes').addColumn('assignment', 'text').execute();
+    },
+  };
+}
+
+/**
+ * Slack members linked to contacts, and drift proposals: at most one open per contact (a
+ * unique partial index, so two instances cannot both open one), the hourly quota of proposal
+ * posts and the hourly digest messages.
+ */
+function memberLinksAndDrift(engine: Engine): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('member_links')
+        .addColumn('contact_id', 'text', (col) => col.primaryKey())
+        .addColumn('email_lower', 'text', (col) => col.notNull())
+        .addColumn('slack_user_id', 'text')
+        .addColumn('display_name', 'text')
+        .addColumn('checked_at', 'text', (col) => col.notNull())
+        .execute();
+      // A member is one person: one link per member. Unique allows many nulls on both engines
+      // (contacts without a member).
+      await db.schema
+        .createIndex('member_links_member')
+        .on('member_links')
+        .column('slack_user_id')
+        .unique()
+        .execute();
+
+      await db.schema
+        .createTable('drift_proposals')
+        .$call((table) =>
+          engine === 'postgres'
+            ? table.addColumn('id', 'serial', (col) => col.primaryKey())
+            : table.addColumn('id', 'integer', (col) => col.primaryKey().autoIncrement()),
+        )
+        .addColumn('contact_id', 'text', (col) => col.notNull())
+        .addColumn('slack_user_id', 'text', (col) => col.notNull())
+        .addColumn('differences', 'text', (col) => col.notNull())
+        .addColumn('fingerprint', 'text', (col) => col.notNull())
+        .addColumn('status', 'text', (col) =>
+          col.notNull().check(sql`status in ('open', 'applied', 'dismissed')`),
+        )
+        .addColumn('posted', 'text', (col) =>
+          col.notNull().check(sql`posted in ('message', 'digest', 'none')`),
+        )
+        .addColumn('channel', 'text')
+        .addColumn('message_ts', 'text')
+        .addColumn('created_at', 'text', (col) => col.notNull())
+        .addColumn('decided_by', 'text')
+        .addColumn('decided_at', 'text')
+        .execute();
+      // "Was this difference proposed before?", and forgetting a contact's proposals.
+      await db.schema
+        .createIndex('drift_proposals_fingerprint')
+        .on('drift_proposals')
+        .columns(['contact_id', 'fingerprint'])
+        .execute();
+      // One open proposal per contact, whichever instance opens it.
+      await db.schema
+        .createIndex('drift_proposals_open')
+        .on('drift_proposals')
+        .column('contact_id')
+        .unique()
+        .where(sql.ref('status'), '=', 'open')
+        .execute();
+      // Open proposals paged by id.
+      await db.schema
+        .createIndex('drift_proposals_status')
+        .on('drift_proposals')
+        .columns(['status', 'id'])
+        .execute();
+      // An hour's digest, and pruning by age.
+      await db.schema
+        .createIndex('drift_proposals_created')
+        .on('drift_proposals')
+        .column('created_at')
+        .execute();
+
+      await db.schema
+        .createTable('drift_quota')
+        .addColumn('window_start', 'text', (col) => col.primaryKey())
+        .addColumn('posted', 'integer', (col) => col.notNull())
+        .execute();
+      await db.schema
+        .createTable('drift_digests')
+        .addColumn('window_start', 'text', (col) => col.primaryKey())
+        .addColumn('channel', 'text')
+        .addColumn('message_ts', 'text')
+        .execute();
     },
   };
 }

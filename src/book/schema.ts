@@ -1,5 +1,5 @@
 import type { Generated } from 'kysely';
-import type { KnownFrom } from './book';
+import type { DriftStatus, KnownFrom } from './book';
 
 /**
  * The tables as Kysely sees them. Times are ISO 8601 UTC strings (`Date#toISOString`) on both
@@ -91,11 +91,67 @@ export interface ContactWordsTable {
   sort_name: string;
 }
 
+/**
+ * A contact's Slack member, found by the contact's email (see book `MemberLink`). A member is
+ * one person: `slack_user_id` is unique (nulls, "no member with that email", are not).
+ */
+export interface MemberLinksTable {
+  contact_id: string;
+  /** The contact's email, lower-cased, when the link was made. */
+  email_lower: string;
+  /** Null: Slack had no member with that email. */
+  slack_user_id: string | null;
+  display_name: string | null;
+  /** When Slack was asked (ISO time). */
+  checked_at: string;
+}
+
+/** Where a proposal was shown: a message of its own, the hour's digest, or not (yet). */
+export type ProposalPosted = 'message' | 'digest' | 'none';
+
+/**
+ * One proposal to bring a contact in line with its member's Slack profile. At most one open
+ * per contact: a unique index on `contact_id` where `status = 'open'` decides across instances.
+ */
+export interface DriftProposalsTable {
+  id: Generated<number>;
+  contact_id: string;
+  slack_user_id: string;
+  /** JSON: [{f: field, s: Slack's value, t: Stuut's value or null}]. */
+  differences: string;
+  fingerprint: string;
+  status: DriftStatus;
+  posted: ProposalPosted;
+  channel: string | null;
+  message_ts: string | null;
+  /** When it was opened (ISO time); a replacement in place keeps it. */
+  created_at: string;
+  decided_by: string | null;
+  decided_at: string | null;
+}
+
+/** Proposal posts taken in the hour starting at `window_start`: a counter with a cap. */
+export interface DriftQuotaTable {
+  window_start: string;
+  posted: number;
+}
+
+/** The hour's digest message; channel and ts are null while its claimer posts it. */
+export interface DriftDigestsTable {
+  window_start: string;
+  channel: string | null;
+  message_ts: string | null;
+}
+
 export interface BookDatabase {
   contacts: ContactsTable;
   contact_words: ContactWordsTable;
   contact_changes: ContactChangesTable;
   contact_assignments: ContactAssignmentsTable;
+  member_links: MemberLinksTable;
+  drift_proposals: DriftProposalsTable;
+  drift_quota: DriftQuotaTable;
+  drift_digests: DriftDigestsTable;
 }
 
 export type Engine = 'sqlite' | 'postgres';

@@ -13,8 +13,9 @@ import {
 export const FORGET_HELP = `Usage: npm run forget -- <contact id>
 
 Removes one contact from the contact book: its values, its search words, its roles
-on partners (assignments) and its history of changes. Stuut is not called and keeps
-the contact; the bot learns it again the next time it saves it.
+on partners (assignments), its history of changes, its link to a Slack member and the
+proposals made from that member's Slack profile. Stuut is not called and keeps the
+contact; the bot learns it again the next time it saves it.
 
 The book is the one the bot uses: DATABASE_URL when set, else CONTACT_BOOK_PATH
 (default data/contact-book.sqlite).

@@ -468,6 +468,7 @@ describe('the PostgreSQL book', () => {
         { name: '0001_contacts_and_words' },
         { name: '0002_history_and_claims' },
         { name: '0003_assignments' },
+        { name: '0004_member_links_and_drift' },
       ]);
     } finally {
       await Promise.all(books.map((book) => book.close()));

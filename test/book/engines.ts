@@ -29,7 +29,16 @@ export function sqliteEngine(): EngineUnderTest {
 }
 
 /** Every table of the book, emptied between tests. */
-const BOOK_TABLES = ['contacts', 'contact_words', 'contact_changes', 'contact_assignments'];
+const BOOK_TABLES = [
+  'contacts',
+  'contact_words',
+  'contact_changes',
+  'contact_assignments',
+  'member_links',
+  'drift_proposals',
+  'drift_quota',
+  'drift_digests',
+];
 
 /** One database on the test cluster per file, emptied between tests (faster than a new one). */
 export function postgresEngine(): EngineUnderTest {
