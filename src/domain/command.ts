@@ -28,16 +28,18 @@ export type ParsedCommand =
   /** null: the form opens with the picker empty. */
   | { kind: 'assign'; query: string | null }
   | { kind: 'roles'; query: string }
+  /** Every linked member's Slack profile compared with Stuut now. */
+  | { kind: 'drift' }
   | { kind: 'invalid'; problems: string[] };
 
 /** Longer queries match nothing a person would look for, and only cost the search. */
 export const MAX_QUERY_LENGTH = 200;
 
 const FIELD_LIST = CONTACT_FIELDS.join(', ');
-const VERBS = ['update', 'find', 'history', 'add', 'assign', 'roles'] as const;
+const VERBS = ['update', 'find', 'history', 'add', 'assign', 'roles', 'drift'] as const;
 type Verb = (typeof VERBS)[number];
 const COMMAND_LIST =
-  'The commands are /contact update, find, history and roles, each followed by a name, an email or an id; /contact add <email>; and /contact assign.';
+  'The commands are /contact update, find, history and roles, each followed by a name, an @member, an email or an id; /contact add <email>; /contact assign; and /contact drift.';
 
 /** A role as people write it: `csm`, `CSM`, `co-lead`, `Account manager`. */
 export function parseRole(text: string): Role | null {
@@ -136,6 +138,16 @@ export function parseCommand(raw: string, defaultCountry: CountryCode): ParsedCo
     );
   }
   if (verb === 'add') return parseAdd(words, pairs, problems, defaultCountry);
+  if (verb === 'drift') {
+    return rest.length === 0
+      ? { kind: 'drift' }
+      : {
+          kind: 'invalid',
+          problems: [
+            '/contact drift takes nothing after it: it checks every linked member at once.',
+          ],
+        };
+  }
   if (verb !== 'update') {
     if (pairs.length > 0) problems.push(NO_PAIRS[verb]);
     if ((verb === 'history' || verb === 'roles') && query === null) {
@@ -189,7 +201,7 @@ export function parseCommand(raw: string, defaultCountry: CountryCode): ParsedCo
   return { kind: 'update', query, prefill, clear };
 }
 
-const NO_PAIRS: Readonly<Record<Exclude<Verb, 'update' | 'add'>, string>> = {
+const NO_PAIRS: Readonly<Record<Exclude<Verb, 'update' | 'add' | 'drift'>, string>> = {
   find: '/contact find only searches: leave out field=value, or use /contact update to change values.',
   history:
     '/contact history only shows what changed: leave out field=value, or use /contact update to change values.',

@@ -15,6 +15,7 @@ import type { ChannelSharing } from './channels';
 import { slackErrorCode, slackPlatformError } from './delivery';
 import { SLACK_EVENTS_PATH } from './httpServer';
 import { registerListeners } from './listeners';
+import { createMemberDirectory, type MemberDirectory } from './members';
 
 export interface AppDeps {
   stuut: StuutClient;
@@ -44,6 +45,8 @@ export interface SaveTiming {
   socketPingTimeoutMs: number;
   /** Socket Mode: how long a start may wait for Slack's hello before it counts as failed. */
   socketConnectWithinMs: number;
+  /** `/contact drift`: the least time between two progress updates of its answer. */
+  driftProgressEveryMs: number;
 }
 
 export const DEFAULT_TIMING: SaveTiming = {
@@ -58,6 +61,8 @@ export const DEFAULT_TIMING: SaveTiming = {
   socketPingTimeoutMs: 5_000,
   // Bolt would retry an unusable WebSocket URL for ever; a start that cannot connect says so.
   socketConnectWithinMs: 30_000,
+  // Slack takes only 5 posts to a response_url: at most 4 updates, a few seconds apart.
+  driftProgressEveryMs: 5_000,
 };
 
 export interface BuiltApp {
@@ -69,6 +74,8 @@ export interface BuiltApp {
   receiver: HTTPReceiver | null;
   /** The Socket Mode connection in Socket Mode; null in HTTP mode. */
   socket: SocketLink | null;
+  /** Slack members linked to contacts (the start checks its scope). */
+  members: MemberDirectory;
 }
 
 /** The bot's handle on its Socket Mode connection; use it instead of app.start() and app.stop(). */
@@ -127,7 +134,26 @@ export function createApp(config: Config, deps: AppDeps): BuiltApp {
 
   if (socketReceiver) app.use(turnAwayWhileDraining(deps.isDraining, deps.logger));
 
+  const now = deps.now ?? (() => new Date());
+  const members = createMemberDirectory({
+    book: deps.book,
+    logger: deps.logger.child({ component: 'members' }),
+    now,
+    withinMs: timing.bookWithinMs,
+  });
   registerListeners(app, {
+    members,
+    notifySubject: config.notifySubject,
+    drift: {
+      book: deps.book,
+      logger: deps.logger,
+      now,
+      channels: deps.channels,
+      members,
+      driftChannel: config.contactUpdatesChannel,
+      defaultPhoneCountry: config.defaultPhoneCountry,
+      progressEveryMs: timing.driftProgressEveryMs,
+    },
     stuut: deps.stuut,
     logger: deps.logger,
     inflight: deps.inflight,
@@ -141,7 +167,7 @@ export function createApp(config: Config, deps: AppDeps): BuiltApp {
     bookWithinMs: timing.bookWithinMs,
     ackWithinMs: timing.ackWithinMs,
     saveBudgetMs: timing.saveBudgetMs,
-    now: deps.now ?? (() => new Date()),
+    now,
     editors: createEditorCheck({
       client: app.client,
       logger: deps.logger,
@@ -159,6 +185,7 @@ export function createApp(config: Config, deps: AppDeps): BuiltApp {
     app,
     receiver,
     socket: socketReceiver ? superviseSocket(socketReceiver, timing, deps.logger) : null,
+    members,
   };
 }
 

@@ -38,12 +38,23 @@ export function slackErrorCode(error: unknown): string {
   return 'unknown_error';
 }
 
-/** Posts to a response_url, which Slack keeps for 30 minutes and 5 posts. */
-export async function postToResponseUrl(url: string, message: SlackMessage): Promise<void> {
+/**
+ * Posts to a response_url, which Slack keeps for 30 minutes and 5 posts. `replace` replaces the
+ * message the response_url belongs to (a command's ephemeral answer) instead of adding one.
+ */
+export async function postToResponseUrl(
+  url: string,
+  message: SlackMessage,
+  options: { replace?: boolean } = {},
+): Promise<void> {
   const response = await request(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, ...message }),
+    body: JSON.stringify({
+      response_type: 'ephemeral',
+      replace_original: options.replace === true,
+      ...message,
+    }),
     headersTimeout: RESPONSE_URL_TIMEOUT_MS,
     bodyTimeout: RESPONSE_URL_TIMEOUT_MS,
     signal: AbortSignal.timeout(RESPONSE_URL_TIMEOUT_MS),

@@ -43,6 +43,14 @@ export const ACTION_ID = {
   assignContact: 'contact_assign_open',
   /** "Roles" on a search result of /contact roles. */
   showRoles: 'contact_roles',
+  /** Apply on a drift proposal: opens the update form with the Slack profile's values. */
+  applyDrift: 'drift_apply',
+  /** Dismiss on a drift proposal. */
+  dismissDrift: 'drift_dismiss',
+  /** "More" under a page of `/contact drift`. */
+  moreDrift: 'drift_more',
+  /** "Add them to Stuut" on the answer about a member linked to no contact. */
+  addMember: 'member_add',
 } as const;
 
 /** The input blocks of the add form (fixed ids: its values are never refilled for another contact). */

@@ -10,6 +10,7 @@ import {
   type ContactField,
   type ContactPatch,
   type ContactValues,
+  displayName,
   FIELD_LABELS,
   type InternalContact,
   valuesOf,
@@ -36,7 +37,10 @@ import {
 } from '../stuut/errors';
 import type { ChannelSharing } from './channels';
 import { type Person, slackErrorCode, tellPerson } from './delivery';
+import { type DriftDeps, markApplied } from './drift';
+import type { MemberDirectory } from './members';
 import { confirmationMessage } from './messages/confirmation';
+import { subjectNoticeMessage } from './messages/members';
 import {
   confirmationUndeliveredMessage,
   savedNoticeMessage,
@@ -68,6 +72,12 @@ export interface SaveFlowDeps {
   book: Book;
   /** Records each save as a change, and holds the claims that stop silent overwrites. */
   history: HistoryBook;
+  /** The contact's Slack member (a name for the confirmation; a DM with notifySubject). */
+  members?: MemberDirectory;
+  /** CONTACT_NOTIFY_SUBJECT: the linked member hears when someone else changes their contact. */
+  notifySubject?: boolean;
+  /** A save from a drift proposal's Apply marks it applied. */
+  drift?: DriftDeps;
 }
 
 /** How long learning a saved contact may hold up the confirmation. */
@@ -360,6 +370,10 @@ async function afterSave(
 
   const { contact } = outcome;
   const changes = changesOf(request, contact, learned);
+  // The member the contact is, if linked: bounded, and null whenever Slack or the book fails.
+  const member = deps.members
+    ? await deps.members.memberOf(client, { id: contactId, values: { email: contact.email } })
+    : null;
   logger.info(
     {
       audit: 'contact_updated',
@@ -380,6 +394,7 @@ async function afterSave(
     // Undo needs every before value, and the recorded change to claim.
     undoChangeId: learned && canUndo(learned.change.changes) ? learned.change.id : null,
     changedElsewhere: elsewhereOf(request, contact, learned),
+    slackName: member?.displayName ?? null,
   };
   // In full for the person who saved (the modal, ephemeral messages, their DM); the channel
   // gets it without values when it is shared with another organisation.
@@ -419,6 +434,23 @@ async function afterSave(
   }
   if (!shownInModal && !toldPerson) {
     await tellPerson(client, logger, person, savedNoticeMessage(confirmation));
+  }
+  const proposalId = request.metadata.proposalId;
+  if (proposalId && deps.drift) await markApplied(deps.drift, client, proposalId, person.userId);
+  // Someone changed another person's own contact: that person hears it, from the bot.
+  if (deps.notifySubject && member && member.userId !== person.userId) {
+    await client.chat
+      .postMessage({
+        channel: member.userId,
+        ...subjectNoticeMessage({
+          changerId: person.userId,
+          contactName: displayName(contact),
+          changes,
+        }),
+      })
+      .catch((error: unknown) => {
+        logger.info({ slackError: slackErrorCode(error) }, 'telling the contact themselves failed');
+      });
   }
 }
 

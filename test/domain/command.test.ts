@@ -510,3 +510,11 @@ describe('parseCommand: add, assign and roles', () => {
     expect(problemsOf('roles priya role=csm')[0]).toContain('/contact roles only lists roles');
   });
 });
+
+describe('parseCommand: drift', () => {
+  test('drift takes nothing after it', () => {
+    expect(parse('drift')).toEqual({ kind: 'drift' });
+    expect(parse('DRIFT')).toEqual({ kind: 'drift' });
+    expect(problemsOf('drift priya')[0]).toContain('/contact drift takes nothing after it');
+  });
+});

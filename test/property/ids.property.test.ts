@@ -20,6 +20,7 @@ import {
 } from '../../src/slack/metadata';
 import { createStuutClient, type StuutClient } from '../../src/stuut/client';
 import { EMPTY_FORM_VALUES, failingBook } from '../fixtures';
+import { memberDeps } from '../memberDeps';
 import { conciseReport, fragmentString, hostileString, SEED } from './arbitraries';
 
 const TOKEN = 'stuut-property-token';
@@ -253,6 +254,8 @@ describe('command parsing', () => {
           'assign',
           'assign priya',
           'roles priya',
+          'drift',
+          'update <@U0PRIYA|priya>',
           'upd',
         ),
         fc.array(
@@ -277,6 +280,7 @@ describe('command parsing', () => {
 
   test('never throws, and answers with one of its kinds', () => {
     const kinds = {
+      drift: 0,
       help: 0,
       update: 0,
       find: 0,
@@ -397,6 +401,7 @@ describe('a typed query reaches Stuut only as a valid id, percent-encoded', () =
       book,
       history: book,
       bookWithinMs: 1_000,
+      ...memberDeps(book, logger),
     });
     const views: ModalView[] = [];
     const answers: unknown[] = [];

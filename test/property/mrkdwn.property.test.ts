@@ -48,6 +48,7 @@ import { escapeMrkdwn, escapeToFit, fitMrkdwn, truncate } from '../../src/slack/
 import { contactFormView, formForBookEntry } from '../../src/slack/views/contactForm';
 import { savedView } from '../../src/slack/views/saveViews';
 import { bookDouble } from '../fixtures';
+import { memberDeps } from '../memberDeps';
 import {
   conciseReport,
   DANGEROUS_FRAGMENTS,
@@ -592,6 +593,7 @@ describe('mrkdwn from arbitrary field values and command text', () => {
         book,
         history: book,
         bookWithinMs: 1_000,
+        ...memberDeps(book, createLogger('silent')),
       });
     const seen = { forms: 0, messages: 0, foundLines: 0 };
     await fc.assert(

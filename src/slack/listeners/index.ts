@@ -7,7 +7,9 @@ import type { Logger } from '../../logger';
 import type { StuutClient } from '../../stuut/client';
 import type { EditorCheck } from '../authorization';
 import type { ChannelSharing } from '../channels';
+import type { DriftDeps } from '../drift';
 import { ACTION_ID, CALLBACK_ID } from '../ids';
+import type { MemberDirectory } from '../members';
 import {
   makeAssignContactButton,
   makeAssignEmailCheck,
@@ -15,6 +17,7 @@ import {
   makeOpenKnownContact,
   makeShowRolesButton,
 } from './actions/assignments';
+import { makeAddMember, makeApplyDrift, makeDismissDrift, makeMoreDrift } from './actions/drift';
 import { makeHistoryButton } from './actions/history';
 import {
   editFormFromButton,
@@ -25,6 +28,7 @@ import {
 import { makePickContact } from './actions/pickContact';
 import { makeUndoButton } from './actions/undo';
 import { makeContactCommand } from './commands/contact';
+import { makeUserChange } from './events/userChange';
 import { makeContactPickerOptions } from './options/contactPicker';
 import { makeAddSubmit, makeAssignSubmit, makeRoleSubmit } from './views/assignmentSubmits';
 import { makeContactSubmit } from './views/contactSubmit';
@@ -51,6 +55,12 @@ export interface ListenerDeps {
   undoMinutes: number;
   /** How long history is kept. */
   historyDays: number;
+  /** Slack members linked to contacts by email. */
+  members: MemberDirectory;
+  /** Drift proposals (off when CONTACT_UPDATES_CHANNEL is unset) and `/contact drift`. */
+  drift: DriftDeps & { progressEveryMs: number };
+  /** CONTACT_NOTIFY_SUBJECT: a linked member hears when someone changes their contact. */
+  notifySubject: boolean;
 }
 
 /** Every listener the bot has, in one place: a command, a form, its picker, the buttons. */
@@ -86,4 +96,11 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   app.action(ACTION_ID.assignContact, tracked(makeAssignContactButton(deps)));
   app.action(ACTION_ID.showRoles, tracked(makeShowRolesButton(deps)));
   app.options(ACTION_ID.assignPick, tracked(makeContactPickerOptions(deps)));
+  // Slack members: profile changes, drift proposals, people to add.
+  const driftDeps = { ...deps.drift, editors: deps.editors, bookWithinMs: deps.bookWithinMs };
+  app.event('user_change', tracked(makeUserChange(deps.drift)));
+  app.action(ACTION_ID.applyDrift, tracked(makeApplyDrift(driftDeps)));
+  app.action(ACTION_ID.dismissDrift, tracked(makeDismissDrift(driftDeps)));
+  app.action(ACTION_ID.moreDrift, tracked(makeMoreDrift(driftDeps)));
+  app.action(ACTION_ID.addMember, tracked(makeAddMember(driftDeps)));
 }

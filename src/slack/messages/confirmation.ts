@@ -30,6 +30,22 @@ export interface ConfirmationModel {
   undoChangeId?: number | null;
   /** Fields Stuut's answer shows changed outside the bot since it last saw them (and when). */
   changedElsewhere?: { changes: readonly FieldChange[]; since: string } | null;
+  /**
+   * The linked member's Slack display name, shown beside the Stuut name as plain text: never a
+   * mention, which would notify them. A display name is not contact data, so a shared channel
+   * shows it too, unless it looks like an email or a phone number.
+   */
+  slackName?: string | null;
+}
+
+/** Text that could be an email address or a phone number (as contactText's shared-channel rule). */
+const CONTACT_DATA_SHAPE = /@|\d(?:[\s().\-/]*\d){5,}/;
+
+/** " (Slack: priya)" after the contact's name, escaped; empty when there is no Slack name. */
+function slackNameNote(slackName: string | null | undefined, shared: boolean): string {
+  const name = (slackName ?? '').trim();
+  if (name === '' || (shared && CONTACT_DATA_SHAPE.test(name))) return '';
+  return ` (Slack: ${escapeMrkdwn(truncate(name, 100))})`;
 }
 
 /** The channel message after a save: who changed what, and the contact as Stuut now has it. */
@@ -48,7 +64,7 @@ export function confirmationMessage(model: ConfirmationModel): SlackMessage {
           type: 'mrkdwn',
           // Escaping can make the change list outgrow a text object's 3000 characters.
           text: truncate(
-            `:memo: ${userMention(userId)} updated *${name}* in Stuut\n${changesText(changes)}`,
+            `:memo: ${userMention(userId)} updated *${name}*${slackNameNote(model.slackName, false)} in Stuut\n${changesText(changes)}`,
             3000,
           ),
         },
@@ -95,7 +111,7 @@ function sharedConfirmationMessage(model: ConfirmationModel): SlackMessage {
         block_id: 'summary',
         text: {
           type: 'mrkdwn',
-          text: `:memo: ${userMention(userId)} updated ${name.bold} in Stuut\nChanged: ${changedList}.`,
+          text: `:memo: ${userMention(userId)} updated ${name.bold}${slackNameNote(model.slackName, true)} in Stuut\nChanged: ${changedList}.`,
         },
       },
       {

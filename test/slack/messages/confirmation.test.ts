@@ -552,3 +552,90 @@ describe('confirmationMessage: Undo', () => {
     expect(JSON.stringify(message)).not.toMatch(/555/);
   });
 });
+
+describe('confirmationMessage: the linked member’s Slack name', () => {
+  const MEMBER = 'U0PRIYA';
+  const model = (more: Partial<ConfirmationModel> = {}): ConfirmationModel => {
+    const contact = contactWith(AFTER);
+    return {
+      contact,
+      changes: changedFields(CHANGED, valuesOf(contact), BEFORE),
+      userId: USER,
+      seenAt: SEEN_AT,
+      ...more,
+    };
+  };
+
+  test('shown beside the Stuut name, in plain text', () => {
+    const message = confirmationMessage(model({ slackName: 'priya' }));
+    expect(block(message, 'summary').text?.text).toContain(
+      `<@${USER}> updated *Priya Raman* (Slack: priya) in Stuut`,
+    );
+    expect(validateMessage(message)).toEqual([]);
+  });
+
+  test('in a shared channel too: a display name is not contact data', () => {
+    const message = confirmationMessage(model({ slackName: 'priya', shared: true }));
+    expect(block(message, 'summary').text?.text).toBe(
+      `:memo: <@${USER}> updated *Priya Raman* (Slack: priya) in Stuut\nChanged: phone, job title.`,
+    );
+    expect(validateMessage(message)).toEqual([]);
+  });
+
+  test('in a shared channel, a Slack name that looks like an email or a number is left out', () => {
+    for (const slackName of ['priya@example.com', '+1 415 555 0100']) {
+      const message = confirmationMessage(model({ slackName, shared: true }));
+      const all = JSON.stringify(message);
+      expect(all).not.toContain('(Slack:');
+      expect(all).not.toContain('priya@example.com');
+      expect(all).not.toMatch(/415\D?555\D?0100/);
+    }
+  });
+
+  test('absent, null or blank: the confirmation is as it always was', () => {
+    for (const shared of [false, true]) {
+      const plain = confirmationMessage(model({ shared }));
+      expect(JSON.stringify(plain)).not.toContain('(Slack:');
+      for (const slackName of [null, undefined, '', '   ']) {
+        expect(confirmationMessage(model({ shared, slackName }))).toEqual(plain);
+      }
+    }
+  });
+
+  test('the fallback text is unchanged', () => {
+    expect(confirmationMessage(model({ slackName: 'priya' })).text).toBe(
+      confirmationMessage(model()).text,
+    );
+  });
+
+  test.each(['<!channel>', '<!here>', '<@U999>', `<@${MEMBER}>`, '<https://x|y>', '*x*'])(
+    'a Slack name of %j is escaped, never a mention',
+    (evil) => {
+      for (const shared of [false, true]) {
+        const message = confirmationMessage(model({ slackName: evil, shared }));
+        const all = rendered(message);
+        if (evil.includes('<')) expect(all).not.toContain(evil);
+        const summary = block(message, 'summary').text?.text ?? '';
+        if (shared && evil.includes('@')) {
+          // Shared: a name with an @ could be an email, so it is left out.
+          expect(summary).not.toContain('(Slack:');
+        } else {
+          expect(summary).toContain(`(Slack: ${evil.replace(/</g, '&lt;').replace(/>/g, '&gt;')})`);
+        }
+        expect(JSON.stringify(message)).not.toContain(`<@${MEMBER}`);
+        expect(broadcastMentions(message)).toEqual([]);
+        expect(validateMessage(message)).toEqual([]);
+      }
+    },
+  );
+
+  test('a very long Slack name stays within Slack’s limits', () => {
+    for (const shared of [false, true]) {
+      const message = confirmationMessage(model({ slackName: '<'.repeat(5000), shared }));
+      for (const text of mrkdwnTexts(message.blocks)) {
+        expect([...text].length).toBeLessThanOrEqual(3000);
+      }
+      expect(validateMessage(message)).toEqual([]);
+    }
+  });
+});

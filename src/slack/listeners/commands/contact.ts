@@ -1,5 +1,6 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import type { ModalView } from '@slack/types';
+import type { WebClient } from '@slack/web-api';
 import type { Book, BookEntry } from '../../../book/book';
 import { type FindOutcome, findContact } from '../../../book/find';
 import type { HistoryBook } from '../../../book/history';
@@ -7,11 +8,16 @@ import type { Config } from '../../../config';
 import { decodeSlackText, type ParsedCommand, parseCommand } from '../../../domain/command';
 import { displayName } from '../../../domain/contact';
 import { normaliseField } from '../../../domain/form';
+import { parseMemberMention } from '../../../domain/mention';
 import { withDeadline } from '../../../inflight';
 import type { Logger } from '../../../logger';
 import { type EditorCheck, editorDeniedMessage } from '../../authorization';
 import { slackErrorCode } from '../../delivery';
+import { checkAllMembers, type DriftDeps } from '../../drift';
+import type { MemberDirectory } from '../../members';
 import type { SlackMessage } from '../../messages/confirmation';
+import { driftProgressMessage } from '../../messages/drift';
+import { memberLookupFailedMessage } from '../../messages/driftNotices';
 import {
   bookUnavailableMessage,
   findResultsMessage,
@@ -21,6 +27,7 @@ import {
   severalMatchesMessage,
 } from '../../messages/find';
 import { HISTORY_PAGE, historyMessage } from '../../messages/history';
+import { linkingOffMessage, notLinkedMessage } from '../../messages/members';
 import { commandProblemMessage, formUnavailableMessage, helpMessage } from '../../messages/notices';
 import type { Origin } from '../../metadata';
 import { addFormView, assignFormView } from '../../views/assignmentForms';
@@ -34,6 +41,10 @@ import { rolesReply } from '../actions/assignments';
 
 export interface ContactCommandDeps {
   config: Pick<Config, 'defaultPhoneCountry'>;
+  /** Slack members linked to contacts: @mentions. */
+  members: MemberDirectory;
+  /** `/contact drift`. */
+  drift: DriftDeps & { progressEveryMs: number };
   logger: Logger;
   editors: EditorCheck;
   book: Book;
@@ -71,9 +82,17 @@ export function makeContactCommand(deps: ContactCommandDeps) {
       return;
     }
     const origin: Origin = { channelId: command.channel_id, responseUrl: command.response_url };
+    if (parsed.kind === 'drift') {
+      await driftCommand(deps, { command, ack, client });
+      return;
+    }
     const [decision, reply] = await Promise.all([
       editors.check({ userId: command.user_id, teamId: command.team_id }),
-      replyTo(deps, parsed, origin),
+      withMember(deps, client, parsed).then((resolved) =>
+        'kind' in resolved && resolved.kind === 'message'
+          ? resolved
+          : replyTo(deps, resolved, origin),
+      ),
     ]);
     if (!decision.allowed) {
       await ack({ response_type: 'ephemeral', ...editorDeniedMessage(decision, editors.editors) });
@@ -94,11 +113,66 @@ export function makeContactCommand(deps: ContactCommandDeps) {
   };
 }
 
-function replyTo(
+type Actionable = Exclude<ParsedCommand, { kind: 'help' | 'invalid' | 'drift' }>;
+
+/**
+ * An @mention as the query (Slack sends `<@U…|name>` when the command escapes its text): the
+ * member's contact, through the link by email, stands in for it; or why there is none.
+ */
+async function withMember(
   deps: ContactCommandDeps,
-  parsed: Exclude<ParsedCommand, { kind: 'help' | 'invalid' }>,
-  origin: Origin,
-): Promise<Reply> {
+  client: WebClient,
+  parsed: Actionable,
+): Promise<Actionable | { kind: 'message'; message: SlackMessage }> {
+  const query = 'query' in parsed ? parsed.query : null;
+  const userId = query === null ? null : parseMemberMention(query);
+  if (userId === null) return parsed;
+  if (!(await deps.members.linking(client)))
+    return { kind: 'message', message: linkingOffMessage() };
+  const found = await deps.members.contactOfMember(client, userId);
+  if (found === null) return { kind: 'message', message: memberLookupFailedMessage() };
+  if ('none' in found) {
+    return {
+      kind: 'message',
+      message: notLinkedMessage({
+        userId,
+        memberName: found.displayName,
+        email: found.email,
+        canAdd: true,
+      }),
+    };
+  }
+  return { ...parsed, query: found.entry.id } as Actionable;
+}
+
+/** `/contact drift`: acknowledged at once; the check runs on, reporting through response_url. */
+async function driftCommand(
+  deps: ContactCommandDeps,
+  args: Pick<SlackCommandMiddlewareArgs & AllMiddlewareArgs, 'command' | 'ack' | 'client'>,
+): Promise<void> {
+  const { command, ack, client } = args;
+  const decision = await deps.editors.check({ userId: command.user_id, teamId: command.team_id });
+  if (!decision.allowed) {
+    await ack({
+      response_type: 'ephemeral',
+      ...editorDeniedMessage(decision, deps.editors.editors),
+    });
+    return;
+  }
+  if (!(await deps.members.linking(client))) {
+    await ack({ response_type: 'ephemeral', ...linkingOffMessage() });
+    return;
+  }
+  await ack({
+    response_type: 'ephemeral',
+    ...driftProgressMessage({ checked: 0, total: null, differing: 0 }),
+  });
+  await checkAllMembers(deps.drift, client, command.response_url).catch((error: unknown) => {
+    deps.logger.error({ err: error }, '/contact drift failed');
+  });
+}
+
+function replyTo(deps: ContactCommandDeps, parsed: Actionable, origin: Origin): Promise<Reply> {
   switch (parsed.kind) {
     case 'find':
       return listContacts(deps, parsed.query);
