@@ -76,7 +76,7 @@ export async function startBot(
   });
   const inflight = new InflightTracker();
   let draining = false;
-  const { app, receiver, socket } = createApp(config, {
+  const { app, receiver, socket, members } = createApp(config, {
     stuut,
     logger,
     inflight,
@@ -106,6 +106,14 @@ export async function startBot(
     await closeClients();
     throw new StartupError(describeStartupFailure(error));
   }
+
+  // Said once at start, so that an admin sees what is off and why; nothing else depends on it.
+  if (config.contactUpdatesChannel === null) {
+    logger.warn(
+      'CONTACT_UPDATES_CHANNEL is not set: drift proposals (Slack profiles that differ from Stuut) are off, since a profile change has no channel to answer in. Set it to turn them on.',
+    );
+  }
+  await withDeadline(members.linking(app.client), 5_000);
 
   // A failing book is reported, but the bot is still healthy: saving does not need it.
   const health = async (): Promise<HealthReport> => ({

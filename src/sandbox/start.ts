@@ -75,7 +75,8 @@ export async function startSandbox(env: NodeJS.ProcessEnv, logger: Logger): Prom
     SLACK_API_URL: slack.apiUrl,
     STUUT_API_URL: stuut.baseUrl,
     STUUT_API_TOKEN: stuutToken,
-    CONTACT_UPDATES_CHANNEL: settings.contactUpdatesChannel ?? undefined,
+    // Drift proposals need a channel; the sandbox's own is where everything shows anyway.
+    CONTACT_UPDATES_CHANNEL: settings.contactUpdatesChannel ?? SANDBOX_CHANNEL.id,
     DEFAULT_PHONE_COUNTRY: settings.defaultPhoneCountry,
     LOG_LEVEL: settings.logLevel,
     PORT: '0',

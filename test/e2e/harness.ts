@@ -59,6 +59,10 @@ export interface HarnessOptions {
    * Stuut. This harness does not close them; their owner does.
    */
   emulators?: { slack: SlackEmulator; stuut: StuutEmulator };
+  /** The bot token's scopes in the emulated Slack; default every scope the manifest asks for. */
+  slackScopes?: readonly string[];
+  /** CONTACT_NOTIFY_SUBJECT. */
+  notifySubject?: boolean;
 }
 
 /** A SQLite book in a temp folder, removed by `close`. */
@@ -117,6 +121,7 @@ export async function startHarness(options: HarnessOptions = {}) {
     (await SlackEmulator.start({
       botToken: SECRETS.botToken,
       ...(socketMode ? { appToken: APP_TOKEN } : {}),
+      ...(options.slackScopes ? { scopes: options.slackScopes } : {}),
     }));
   const stuut =
     shared?.stuut ??
@@ -134,6 +139,7 @@ export async function startHarness(options: HarnessOptions = {}) {
     LOG_LEVEL: options.logLevel ?? 'info',
     CONTACT_HISTORY_DAYS: options.historyDays?.toString(),
     CONTACT_UNDO_MINUTES: options.undoMinutes?.toString(),
+    CONTACT_NOTIFY_SUBJECT: options.notifySubject ? 'true' : undefined,
   });
   const logs = new LogCapture();
   const logger = createLogger(config.logLevel, logs);

@@ -370,6 +370,195 @@ describe('the sandbox page in a real browser', () => {
     await hannah.locator('[data-field="role"]', { hasText: 'Account executive' }).waitFor();
   });
 
+  test('add Ada Lovelace, find her by name, give her a role on Vandelay, then change it: the panel follows each step', async () => {
+    const EMAIL = 'ada.lovelace@northwind.example';
+    const VANDELAY = 'ptn_Zr4Hk7Yb';
+
+    // /contact add: the form, with the role as a static select.
+    await sendCommand(page, '/contact add');
+    await page.locator('.modal input[name="add_email"]').waitFor();
+    await expect(page.locator('.modal-title').textContent()).resolves.toBe('Add contact');
+    const addRole = page.locator('.modal select[name="add_role"]');
+    await expect(addRole.getAttribute('data-input-type')).resolves.toBe('static_select');
+    await expect(addRole.locator('option').allTextContents()).resolves.toEqual([
+      'Choose a role',
+      'Account manager',
+      'Account executive',
+      'CSM',
+      'Lead',
+      'Co-lead',
+      'Practice lead',
+    ]);
+    await page.fill('.modal input[name="add_email"]', EMAIL);
+    await addRole.selectOption({ label: 'Account manager' });
+    await page.fill('.modal input[name="add_given_name"]', 'Ada');
+    await page.fill('.modal input[name="add_family_name"]', 'Lovelace');
+    await page.click('.modal-submit');
+
+    const added = page
+      .locator('.message[data-kind="channel"]', { hasText: 'added Ada Lovelace to Stuut' })
+      .last();
+    await added.waitFor();
+    await expect(added.textContent()).resolves.toContain('Account manager');
+    await expect(added.textContent()).resolves.toContain(EMAIL);
+    const ada = sandbox.stuut.contacts().find((contact) => contact.email === EMAIL);
+    if (!ada) throw new Error('Ada is not in Stuut');
+    expect(ada).toMatchObject({ given_name: 'Ada', family_name: 'Lovelace' });
+    await expect(added.textContent()).resolves.toContain(ada.id);
+    // The role select sent its selected_option: Stuut got the role.
+    const create = sandbox.stuut.requests.filter((r) => r.route === 'create');
+    expect(create.map((r) => r.body)).toEqual([
+      expect.objectContaining({ email: EMAIL, internal_role: 'account_manager' }),
+    ]);
+
+    // The side panel: in Stuut, in the book, and her floating role.
+    const stuutRow = page.locator(`#contacts tr.stuut-row[data-contact-id="${ada.id}"]`);
+    await stuutRow.locator('td[data-field="email"]', { hasText: EMAIL }).waitFor();
+    const bookRow = page.locator(`#contacts tr.book-row[data-book-id="${ada.id}"]`);
+    await bookRow.waitFor();
+    await expect(bookRow.getAttribute('data-status')).resolves.toBe('same');
+    const roles = page.locator(`#contacts tr.roles-row[data-roles-of="${ada.id}"]`);
+    await roles.locator('li.assignment', { hasText: 'Account manager' }).waitFor();
+    await expect(roles.textContent()).resolves.toContain('no partner (floating)');
+    await closeModal();
+
+    // Found by her name.
+    await sendCommand(page, '/contact update ada lovelace');
+    await field('email').waitFor();
+    await expect(field('email').inputValue()).resolves.toBe(EMAIL);
+    await expect(field('given_name').inputValue()).resolves.toBe('Ada');
+    await expect(page.locator('.modal').textContent()).resolves.toContain(ada.id);
+    await closeModal();
+
+    // /contact assign ada: she is chosen already; the partner id and the role are typed.
+    await sendCommand(page, '/contact assign ada');
+    const picker = page.locator('.modal .combobox[data-action-id="assign_pick"]');
+    await picker.waitFor();
+    await expect(picker.getAttribute('data-value')).resolves.toBe(ada.id);
+    await expect(picker.locator('input').inputValue()).resolves.toContain('Ada Lovelace');
+    const email = page.locator('.modal input[name="assign_email"]');
+    await expect(email.getAttribute('data-dispatch-enter')).resolves.toBe('true');
+    await page.fill('.modal input[name="assign_partner"]', VANDELAY);
+    await page.locator('.modal select[name="assign_role"]').selectOption({ label: 'CSM' });
+    await page.click('.modal-submit');
+    await page
+      .locator('.message[data-kind="channel"]', { hasText: 'made Ada Lovelace CSM' })
+      .last()
+      .waitFor();
+    const onVandelay = roles.locator(`li.assignment[data-partner-id="${VANDELAY}"]`);
+    await onVandelay.locator('[data-field="role"]', { hasText: 'CSM' }).waitFor();
+    await expect(onVandelay.textContent()).resolves.toContain('CSM on Vandelay Imports');
+    await expect(
+      page
+        .locator(
+          `#partners tr.partner-row[data-partner-id="${VANDELAY}"] [data-field="assignments"]`,
+        )
+        .textContent(),
+    ).resolves.toBe('1');
+    await closeModal();
+
+    // /contact roles ada → Change role → Lead.
+    await sendCommand(page, '/contact roles ada');
+    const list = page.locator('.message', { hasText: 'Roles of Ada Lovelace' }).last();
+    await list.waitFor();
+    await list
+      .locator('.block[data-block-id^="role_"]', { hasText: VANDELAY })
+      .locator('button[data-action-id="role_change"]')
+      .click();
+    const roleSelect = page.locator('.modal select[name="role_select"]');
+    await roleSelect.waitFor();
+    await expect(roleSelect.inputValue()).resolves.toBe('csm');
+    await roleSelect.selectOption({ label: 'Lead' });
+    await page.click('.modal-submit');
+    await page.locator('.message[data-kind="channel"]', { hasText: 'CSM → Lead' }).last().waitFor();
+    await onVandelay.locator('[data-field="role"]', { hasText: 'Lead' }).waitFor();
+    expect(sandbox.stuut.assignments().find((a) => a.partner_id === VANDELAY)?.internal_role).toBe(
+      'lead',
+    );
+    await closeModal();
+  });
+
+  test('Enter in the assign form’s email input checks the email: an unknown one grows the form', async () => {
+    await sendCommand(page, '/contact assign');
+    const email = page.locator('.modal input[name="assign_email"]');
+    await email.waitFor();
+    const view = await page.locator('.modal').getAttribute('data-view-id');
+    await expect(page.locator('.modal input[name="assign_given_name"]').count()).resolves.toBe(0);
+    const assigns = () => sandbox.stuut.requests.filter((r) => r.route === 'assign').length;
+    const before = assigns();
+    await page.fill('.modal input[name="assign_partner"]', 'ptn_Q5n9Rt2c');
+    await email.fill('grace.hopper@northwind.example');
+    await email.press('Enter');
+
+    // The bot answered with views.update: the same view, grown; nothing was submitted.
+    await page.locator('.modal input[name="assign_given_name"]').waitFor();
+    await expect(page.locator('.modal').getAttribute('data-view-id')).resolves.toBe(view);
+    await expect(page.locator('.modal-title').textContent()).resolves.toBe('Assign contact');
+    await expect(email.inputValue()).resolves.toBe('grace.hopper@northwind.example');
+    await expect(page.inputValue('.modal input[name="assign_partner"]')).resolves.toBe(
+      'ptn_Q5n9Rt2c',
+    );
+    await expect(page.locator('.modal .input-error:visible').count()).resolves.toBe(0);
+    expect(assigns()).toBe(before);
+    await closeModal();
+  });
+
+  test('the Slack members panel: edit a title, and the bot acknowledges the user_change event', async () => {
+    const SIOBHAN = 'U0SIOBHAN';
+    const members = page.locator('#members tr.member-row');
+    const row = page.locator(`#members tr.member-row[data-member-id="${SIOBHAN}"]`);
+    await row.waitFor();
+    await expect(row.locator('[data-field="name"]').textContent()).resolves.toContain(
+      "Siobhán O'Connor",
+    );
+    await expect(row.locator('[data-field="email"]').textContent()).resolves.toBe(
+      'siobhan.oconnor@northwind.example',
+    );
+    await expect(row.locator('[data-field="title"]').textContent()).resolves.toBe(
+      'Customer Success Lead',
+    );
+    // Bots, Slackbot and deactivated members have no profile to edit here.
+    const ids = await Promise.all(
+      (await members.all()).map((member) => member.getAttribute('data-member-id')),
+    );
+    expect(ids).toEqual(
+      expect.arrayContaining(['U0ALICE', 'U0PRIYA', 'U0MARCUS', 'U0HANNAH', SIOBHAN, 'U0TOM']),
+    );
+    for (const hidden of ['U0DANA', 'USLACKBOT', sandbox.slack.botUserId]) {
+      expect(ids).not.toContain(hidden);
+    }
+    await expect(page.locator('#members-hidden').textContent()).resolves.toContain('Not listed');
+
+    await row.locator('button.member-edit').click();
+    const form = page.locator(`#members tr.member-edit-row[data-member-id="${SIOBHAN}"] form`);
+    await expect(form.locator('input[name="title"]').inputValue()).resolves.toBe(
+      'Customer Success Lead',
+    );
+    await form.locator('input[name="title"]').fill('Head of <b>Customer</b> Success & more');
+    await form.locator('input[name="phone"]').fill('+353 1 555 0142');
+    await form.locator('button.member-save').click();
+
+    const note = page.locator(
+      `#members tr.member-note-row[data-member-id="${SIOBHAN}"] .member-note`,
+    );
+    await note.waitFor();
+    await expect(note.getAttribute('data-result')).resolves.toBe('acknowledged');
+    await expect(note.textContent()).resolves.toContain('acknowledged it (HTTP 200');
+    expect(sandbox.slack.member(SIOBHAN)?.profile).toMatchObject({
+      title: 'Head of <b>Customer</b> Success & more',
+      phone: '+353 1 555 0142',
+    });
+    await row
+      .locator('[data-field="title"]', { hasText: 'Head of <b>Customer</b> Success & more' })
+      .waitFor();
+    await expect(row.locator('[data-field="phone"]').textContent()).resolves.toBe(
+      '+353 1 555 0142',
+    );
+    await expect(page.locator('#members b').count()).resolves.toBe(0);
+    await expect(page.locator('#members tr.member-edit-row').count()).resolves.toBe(0);
+    expect(sandbox.slack.warnings.filter((w) => w.includes('user_change'))).toEqual([]);
+  });
+
   test('escapes everything it renders: a contact named like HTML shows as text', async () => {
     const contact = sandbox.stuut.contact('ic_2Ks6jP4g');
     if (!contact) throw new Error('seed changed');

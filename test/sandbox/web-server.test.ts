@@ -11,6 +11,7 @@ import {
   type PageAssignment,
   type PageBookAssignment,
   type PageHistory,
+  type PageMember,
   type PagePartner,
   pageAssignments,
   pageChange,
@@ -538,6 +539,125 @@ describe('the sandbox page server', () => {
     const jobTitle = values.find(([blockId]) => blockId.startsWith('job_title'))?.[1];
     expect(jobTitle?.value?.value).toBe('Customer Success Manager');
     await post('/api/modal/close', { viewId: refilled.id });
+  });
+
+  test('Enter in the assign form’s email input reaches the bot, which grows the form', async () => {
+    await post('/api/command', { text: 'assign' });
+    const form = await waitFor(async () => {
+      const modal = (await state()).modal;
+      return modal?.blocks.some((b) => b.block_id === 'assign_email') ? modal : undefined;
+    }, 'assign form');
+    expect(form.blocks.some((b) => b.block_id === 'assign_given_name')).toBe(false);
+    const response = await post('/api/enter', {
+      viewId: form.id,
+      blockId: 'assign_email',
+      value: 'grace.hopper@northwind.example',
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ ok: true, dispatched: true });
+    const grown = await waitFor(async () => {
+      const modal = (await state()).modal;
+      return modal?.blocks.some((b) => b.block_id === 'assign_given_name') ? modal : undefined;
+    }, 'grown form');
+    expect(grown.state.values.assign_email?.assign_email?.value).toBe(
+      'grace.hopper@northwind.example',
+    );
+
+    // Enter in an input whose block does not dispatch: Slack sends nothing.
+    const quiet = await post('/api/enter', {
+      viewId: grown.id,
+      blockId: 'assign_partner',
+      value: 'ptn_Zr4Hk7Yb',
+    });
+    expect(await quiet.json()).toMatchObject({ ok: true, dispatched: false });
+    await post('/api/modal/close', { viewId: grown.id });
+  });
+
+  test('bad Enter requests are answered 400', async () => {
+    const cases: unknown[] = [
+      {},
+      { viewId: 'V000000000', blockId: 'assign_email' },
+      { viewId: 'V000000000', blockId: 'assign_email', value: 42 },
+      { viewId: 'V000000000', blockId: 'assign_email', value: 'x'.repeat(3_001) },
+      // A view that is not open.
+      { viewId: 'V000000000', blockId: 'assign_email', value: 'a@b.example' },
+    ];
+    for (const body of cases) {
+      const response = await post('/api/enter', body);
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({ ok: false });
+    }
+  });
+
+  test('lists the Slack members, and a profile edit reaches the bot as user_change', async () => {
+    const before = (await state()) as State & { members: PageMember[] };
+    const siobhan = before.members.find((m) => m.id === 'U0SIOBHAN');
+    expect(siobhan).toMatchObject({
+      name: "Siobhán O'Connor",
+      email: 'siobhan.oconnor@northwind.example',
+      title: 'Customer Success Lead',
+      phone: '',
+      deleted: false,
+      isBot: false,
+    });
+    expect(before.members.find((m) => m.id === 'U0DANA')).toMatchObject({ deleted: true });
+    expect(before.members.find((m) => m.id === 'USLACKBOT')).toMatchObject({ isBot: true });
+    expect(before.members.find((m) => m.id === sandbox.slack.botUserId)).toMatchObject({
+      isBot: true,
+    });
+
+    const response = await post('/api/member/profile', {
+      userId: 'U0SIOBHAN',
+      title: ' Director, Customer Success ',
+      phone: '+353 1 555 0199',
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({
+      ok: true,
+      changed: true,
+      acknowledged: true,
+      status: 200,
+    });
+    expect(sandbox.slack.member('U0SIOBHAN')?.profile).toMatchObject({
+      title: 'Director, Customer Success',
+      phone: '+353 1 555 0199',
+    });
+    const after = (await state()) as State & { members: PageMember[] };
+    expect(after.version).toBeGreaterThan(before.version);
+    expect(after.members.find((m) => m.id === 'U0SIOBHAN')).toMatchObject({
+      title: 'Director, Customer Success',
+      phone: '+353 1 555 0199',
+    });
+
+    // The same values again: nothing changes, and Slack sends no event.
+    const same = await post('/api/member/profile', {
+      userId: 'U0SIOBHAN',
+      title: 'Director, Customer Success',
+      phone: '+353 1 555 0199',
+    });
+    expect(await same.json()).toEqual({ ok: true, changed: false });
+  });
+
+  test('bad profile edits are answered 400, and change nobody', async () => {
+    const members = sandbox.slack.members();
+    const cases: unknown[] = [
+      {},
+      { title: 'x' },
+      { userId: 'U0PRIYA' },
+      { userId: 'U0PRIYA', title: 42 },
+      { userId: 'U0PRIYA', title: 'x'.repeat(251) },
+      { userId: 'not a user', title: 'x' },
+      { userId: 'U0NOBODY', title: 'x' },
+      { userId: 'U0DANA', title: 'Back again' },
+      { userId: 'USLACKBOT', title: 'Bot' },
+      { userId: sandbox.slack.botUserId, title: 'Bot' },
+    ];
+    for (const body of cases) {
+      const response = await post('/api/member/profile', body);
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({ ok: false });
+    }
+    expect(sandbox.slack.members()).toEqual(members);
   });
 
   test('an option request for a view that is not open is a 400, not a crash', async () => {

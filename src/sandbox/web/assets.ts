@@ -61,6 +61,19 @@ export const INDEX_HTML: string = `<!doctype html>
         </table>
       </div>
     </section>
+    <section id="members-section" class="panel-section">
+      <h3>Slack members <span class="muted">(emulated workspace)</span></h3>
+      <p class="panel-note">Each person's Slack profile. <b>Edit profile</b> changes a title or phone as the member would in Slack: Slack then sends the bot a <code>user_change</code> event.</p>
+      <div class="table-wrap">
+        <table id="members">
+          <thead>
+            <tr><th>name</th><th>email</th><th>title</th><th>phone</th><th><span class="visually-hidden">edit</span></th></tr>
+          </thead>
+          <tbody></tbody>
+        </table>
+      </div>
+      <p id="members-hidden" class="panel-note members-hidden" hidden></p>
+    </section>
     <section id="history" class="panel-section" aria-live="polite" hidden>
       <div class="history-head">
         <h3>History of <span id="history-name"></span> <span id="history-id" class="mono muted"></span></h3>
@@ -335,6 +348,33 @@ ul.assignments { list-style: none; margin: 0; padding: 0; display: flex; flex-di
 }
 .copy-button:hover { border-color: #1264a3; color: #1264a3; }
 .history-role .history-after { font-weight: 700; }
+#members { border-collapse: collapse; width: 100%; font-size: 12px; background: #fff; }
+#members th, #members td { border: 1px solid #e2e2e2; padding: 3px 5px; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+#members th { background: #f0f0f0; font-weight: 700; white-space: nowrap; }
+#members td[data-field="phone"] { white-space: nowrap; }
+.member-real-name { font-weight: 700; }
+.member-handle { font-size: 11px; }
+.member-handle .mono { font-size: 10px; }
+td.member-actions { width: 1%; white-space: nowrap; }
+.member-edit {
+  border: 1px solid #bbb; background: #fff; border-radius: 10px; padding: 0 8px;
+  font-size: 11px; cursor: pointer; line-height: 16px;
+}
+.member-edit:hover, .member-edit[aria-expanded="true"] { border-color: #1264a3; color: #1264a3; }
+#members tr.member-edit-row td { background: #f1f6fa; }
+.member-form { display: flex; flex-wrap: wrap; align-items: flex-end; gap: 6px 10px; }
+.member-field { display: flex; flex-direction: column; gap: 2px; flex: 1 1 160px; }
+.member-field-label { font-weight: 700; font-size: 11px; }
+.member-input { border: 1px solid #bbb; border-radius: 4px; padding: 3px 6px; font-size: 12px; width: 100%; }
+.member-input:focus { outline: 0; border-color: #1264a3; box-shadow: 0 0 0 2px rgba(29, 155, 209, 0.3); }
+.member-buttons { display: flex; gap: 6px; }
+.member-buttons .btn { font-size: 12px; min-height: 24px; padding: 1px 10px; }
+.member-form-note { flex-basis: 100%; margin: 0; }
+.member-note { font-size: 12px; }
+.member-note-acknowledged { color: #007a5a; }
+.member-note-unchanged { color: #616061; }
+.member-note-unacknowledged, .member-note-error { color: #a01040; font-weight: 700; }
+.members-hidden { margin: 6px 0 0; }
 #warnings { margin: 0; padding-left: 18px; }
 .warning { color: #8a5a00; margin-bottom: 4px; overflow-wrap: anywhere; }
 #warnings-empty { margin: 0; }

@@ -8,6 +8,7 @@ import type { AssignmentEntry, Book, BookEntry } from '../../book/book';
 import type { ChangeRecord, ChangeSource } from '../../book/history';
 import { roleLabel } from '../../domain/assignment';
 import { ClientValidationError, type SlackClientDriver, type SlackEmulator } from '../slack';
+import type { SlackMember } from '../slack/members';
 import type { StuutContact, StuutEmulator, StuutFault } from '../stuut';
 import type { EmulatedAssignment, EmulatedPartner } from '../stuut/emulator';
 import { INDEX_HTML, PAGE_CSS } from './assets';
@@ -76,6 +77,23 @@ const OptionBody = z.object({
   value: z.string(),
 });
 const SelectBody = z.object({ viewId: z.string(), actionId: z.string(), option: OptionBody });
+/** Enter in a plain_text_input (Slack's own limit on what it holds is 3000 characters). */
+const EnterBody = z.object({
+  viewId: z.string().min(1),
+  blockId: z.string().min(1).max(255),
+  value: z.string().max(3_000),
+});
+/** The longest title or phone the page lets a person save into a Slack profile. */
+export const PROFILE_FIELD_MAX = 250;
+const MemberProfileBody = z
+  .object({
+    userId: z.string().regex(/^[UW][A-Z0-9]{2,20}$/),
+    title: z.string().max(PROFILE_FIELD_MAX).optional(),
+    phone: z.string().max(PROFILE_FIELD_MAX).optional(),
+  })
+  .refine((body) => body.title !== undefined || body.phone !== undefined, {
+    message: 'title or phone',
+  });
 const ClickBody = z.object({
   actionId: z.string(),
   blockId: z.string().optional(),
@@ -110,6 +128,40 @@ const CONTACT_FIELDS = [
   'job_title',
 ] as const;
 type ContactField = (typeof CONTACT_FIELDS)[number];
+
+/**
+ * A member of the emulated Slack workspace, as the side panel's members list shows it: `name`
+ * is the full name people see, `handle` Slack's `name`. Bots (and Slackbot) and deactivated
+ * members are listed with their flags; the page offers no profile edit for them.
+ */
+export interface PageMember {
+  id: string;
+  name: string;
+  handle: string;
+  displayName: string;
+  email: string | null;
+  title: string;
+  phone: string;
+  deleted: boolean;
+  isBot: boolean;
+}
+
+/** Slackbot is not flagged as a bot in users.list, but nobody edits its profile. */
+const SLACKBOT_ID = 'USLACKBOT';
+
+export function pageMembers(members: readonly SlackMember[]): PageMember[] {
+  return members.map((member) => ({
+    id: member.id,
+    name: member.real_name || member.profile.real_name || member.name,
+    handle: member.name,
+    displayName: member.profile.display_name,
+    email: member.profile.email ?? null,
+    title: member.profile.title,
+    phone: member.profile.phone,
+    deleted: member.deleted,
+    isBot: member.is_bot || member.id === SLACKBOT_ID,
+  }));
+}
 
 /** A book entry as the page gets it. */
 export interface PageBookEntry {
@@ -421,6 +473,7 @@ export async function startPageServer(
     const bookNow = await bookState(contacts, assignments, partners);
     const modal = slack.topView(SANDBOX_USER.id) ?? null;
     const messages = slack.messages.filter((m) => !m.deleted);
+    const members = pageMembers(slack.members());
     // The messages whole: an edit (chat.update, replace_original) must show even when it
     // happens within the same millisecond as another.
     const print = JSON.stringify([
@@ -435,12 +488,17 @@ export async function startPageServer(
       assignments,
       partners,
       bookNow,
+      members,
     ]);
     if (print !== fingerprint) {
       fingerprint = print;
       version++;
     }
+    // Mentions of members (<@U0PRIYA>) show their names, as in Slack.
     const users: Record<string, string> = {
+      ...Object.fromEntries(
+        members.map((member) => [member.id, member.displayName || member.name]),
+      ),
       [SANDBOX_USER.id]: SANDBOX_USER.realName,
       [slack.botUserId]: 'Stuut contacts',
     };
@@ -457,6 +515,8 @@ export async function startPageServer(
       assignments,
       partners: pagePartners(partners, emulatedAssignments),
       book: bookNow,
+      /** The Slack workspace's members, in users.list order, bots and deactivated ones too. */
+      members,
       pendingFaults: stuut.pendingFaults().map(describeFault),
       users,
     };
@@ -537,6 +597,40 @@ export async function startPageServer(
     });
   }
 
+  /**
+   * A member edits their Slack profile: the emulated Slack changes it and sends the bot a
+   * `user_change` event. Answers whether the bot acknowledged it (a 2xx within 3 seconds).
+   */
+  async function editProfile(edit: z.infer<typeof MemberProfileBody>) {
+    const member = slack.member(edit.userId);
+    if (!member) throw new Error(`no member ${edit.userId}`);
+    if (member.deleted) throw new Error(`${edit.userId} is deactivated`);
+    if (member.is_bot || member.id === SLACKBOT_ID) throw new Error(`${edit.userId} is a bot`);
+    const patch: { title?: string; phone?: string } = {};
+    const title = edit.title?.trim();
+    const phone = edit.phone?.trim();
+    if (title !== undefined && title !== member.profile.title) patch.title = title;
+    if (phone !== undefined && phone !== member.profile.phone) patch.phone = phone;
+    // Slack sends no event for a save that changes nothing.
+    if (Object.keys(patch).length === 0) return { ok: true, changed: false };
+    try {
+      const ack = await slack.updateMemberProfile(edit.userId, patch);
+      return {
+        ok: true,
+        changed: true,
+        acknowledged: ack.acknowledged,
+        status: ack.status,
+        timedOut: ack.timedOut,
+        ackMs: Math.round(ack.ms),
+        eventId: ack.eventId,
+      };
+    } catch (error) {
+      // The bot could not be reached: the profile is changed all the same.
+      const message = error instanceof Error ? error.message : String(error);
+      return { ok: true, changed: true, acknowledged: false, error: message };
+    }
+  }
+
   async function api(path: string, body: unknown): Promise<unknown> {
     switch (path) {
       case '/api/command': {
@@ -609,6 +703,15 @@ export async function startPageServer(
         if (!ack) return { ok: true };
         return { ok: ack.status === 200, ackMs: Math.round(ack.ms) };
       }
+      case '/api/enter': {
+        // Enter in a plain_text_input: block_actions only when its input block dispatches.
+        const { viewId, blockId, value } = EnterBody.parse(body);
+        const ack = await driver.pressEnter({ viewId, blockId, value, userId: SANDBOX_USER.id });
+        if (!ack) return { ok: true, dispatched: false };
+        return { ok: ack.status === 200, dispatched: true, ackMs: Math.round(ack.ms) };
+      }
+      case '/api/member/profile':
+        return editProfile(MemberProfileBody.parse(body));
       case '/api/faults': {
         const { kind } = FaultBody.parse(body);
         const entry = FAULTS[kind];

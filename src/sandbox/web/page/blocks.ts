@@ -6,7 +6,8 @@
  * has `data-block-id`, `data-action-id`, `data-input-type` (the Block Kit element type) and
  * `name` = block_id; each input block has an `.input-error` slot. An external_select in a view
  * is a type-ahead: its `.combobox` wrapper carries those data attributes and the chosen
- * option (`data-value`, `data-label`), and its text box the `name`.
+ * option (`data-value`, `data-label`), and its text box the `name`. A single-line
+ * plain_text_input whose input block dispatches on Enter has `data-dispatch-enter="true"`.
  */
 
 import { isSafeUrl, type MrkdwnContext, renderMrkdwn, renderPlainText } from './mrkdwn.js';
@@ -51,6 +52,12 @@ export interface RenderContext extends MrkdwnContext {
   onSuggest?(request: SelectRequest & { value: string }): Promise<SelectOption[] | null>;
   /** The person chose an option of an external_select. */
   onSelect?(request: SelectRequest & { option: SelectOption }): unknown;
+  /**
+   * The person pressed Enter in a plain_text_input whose input block has `dispatch_action`
+   * (Slack's block_actions with the typed value). While a returned promise is pending, the
+   * input is marked busy. Without it, Enter submits the view as in any other input.
+   */
+  onEnter?(request: SelectRequest & { value: string }): unknown;
 }
 
 export type InputValues = Record<string, string | null | string[]>;
@@ -127,6 +134,8 @@ interface ElementPlace {
   blockId: string;
   /** Whether the element sits in an input block (its value is part of a submission). */
   inInput: boolean;
+  /** An input block with `dispatch_action` whose element sends block_actions on Enter. */
+  dispatchEnter?: boolean;
 }
 
 function markInput(node: HTMLElement, place: ElementPlace, actionId: string, type: string): void {
@@ -198,7 +207,38 @@ function renderTextInput(
       : typeof initial === 'string'
         ? initial
         : '';
+  const onEnter = ctx.onEnter;
+  if (place.dispatchEnter && onEnter && input instanceof HTMLInputElement) {
+    input.dataset.dispatchEnter = 'true';
+    input.enterKeyHint = 'send';
+    input.addEventListener('keydown', (event) => {
+      if (event.key !== 'Enter' || event.isComposing) return;
+      // Slack sends the value to the app instead of submitting the view.
+      event.preventDefault();
+      if (input.getAttribute('aria-busy') === 'true') return;
+      const result = onEnter({ blockId: place.blockId, actionId, value: input.value });
+      if (result instanceof Promise) {
+        input.setAttribute('aria-busy', 'true');
+        input.classList.add('busy');
+        void result.finally(() => {
+          input.removeAttribute('aria-busy');
+          input.classList.remove('busy');
+        });
+      }
+    });
+  }
   return input;
+}
+
+/** Whether an input block sends block_actions when Enter is pressed in its text input. */
+function dispatchesOnEnter(block: Json): boolean {
+  const element = asObject(block.element);
+  if (block.dispatch_action !== true || str(element, 'type') !== 'plain_text_input') return false;
+  if (element?.multiline === true) return false;
+  const config = asObject(element?.dispatch_action_config);
+  const triggers = config?.trigger_actions_on;
+  // Slack's default when there is no dispatch_action_config is on_enter_pressed.
+  return !Array.isArray(triggers) || triggers.includes('on_enter_pressed');
 }
 
 function optionValue(option: unknown): string | undefined {
@@ -600,7 +640,11 @@ function renderActions(block: Json, blockId: string, ctx: RenderContext): HTMLEl
 function renderInputBlock(block: Json, wrapper: HTMLElement, blockId: string, ctx: RenderContext) {
   const optional = block.optional === true;
   wrapper.dataset.optional = String(optional);
-  const element = renderElement(block.element, { blockId, inInput: true }, ctx);
+  const element = renderElement(
+    block.element,
+    { blockId, inInput: true, dispatchEnter: dispatchesOnEnter(block) },
+    ctx,
+  );
   const control = element.matches('[data-input-type]')
     ? element
     : element.querySelector<HTMLElement>('[data-input-type]');

@@ -4,7 +4,8 @@
  * `/api/state` for each change (a long poll) and re-renders what changed; every action is a
  * JSON POST to the page server, which talks to the bot the way Slack would. A contact chosen
  * in the side panel shows its history from the book (`/api/history`), asked again with every
- * new state.
+ * new state. The side panel's members list edits a Slack member's profile
+ * (`/api/member/profile`), which sends the bot a `user_change` event.
  */
 
 import {
@@ -101,6 +102,19 @@ interface PagePartner {
   assignments: number;
 }
 
+/** A member of the emulated Slack workspace; `name` is the full name people see. */
+interface PageMember {
+  id: string;
+  name: string;
+  handle: string;
+  displayName: string;
+  email: string | null;
+  title: string;
+  phone: string;
+  deleted: boolean;
+  isBot: boolean;
+}
+
 interface PageBook {
   engine: string;
   rows: PageBookRow[];
@@ -159,6 +173,8 @@ interface PageState {
   partners: PagePartner[];
   /** The bot's contact book; null when the page server was given none. */
   book: PageBook | null;
+  /** The Slack workspace's members, bots and deactivated ones too (absent from an older server). */
+  members?: PageMember[];
   pendingFaults: string[];
   users: Record<string, string>;
 }
@@ -171,6 +187,13 @@ interface ApiAnswer {
   errors?: Record<string, string>;
   /** From /api/options: what the app offered. */
   options?: unknown;
+  /** From /api/member/profile: whether the profile changed (else Slack sends no event). */
+  changed?: boolean;
+  /** From /api/member/profile: whether the app acknowledged the user_change event. */
+  acknowledged?: boolean;
+  /** From /api/member/profile: the app's HTTP status for the event. */
+  status?: number;
+  timedOut?: boolean;
 }
 
 /** After a failed wait for the next state, the page tries again after this long. */
@@ -314,6 +337,7 @@ function render(state: PageState): void {
   renderModal(state.modal);
   renderContacts(state.contacts, state.book, state.assignments ?? []);
   renderPartners(state.partners ?? []);
+  renderMembers(state.members ?? []);
   renderFaults(state.pendingFaults);
   renderWarnings(state.warnings);
 }
@@ -548,6 +572,7 @@ function buildModal(modal: PageModal, stateValues: StateValues): ModalDom {
     onButton: (action) => click(action, { viewId }),
     onSuggest: (request) => suggest(viewId, request),
     onSelect: (request) => select(viewId, request),
+    onEnter: (request) => pressEnter(viewId, request),
   };
   const body = el('div', 'modal-body');
   body.appendChild(renderBlocks(Array.isArray(modal.blocks) ? modal.blocks : [], ctx));
@@ -750,6 +775,22 @@ async function select(
   });
   if (!answer.ok && modalDom?.id === viewId) {
     showModalStatus(`That choice didn't reach the app: ${answer.error ?? 'unknown error'}`);
+  }
+  await poll();
+}
+
+/** Enter in a text input whose block dispatches: the app hears the typed value at once. */
+async function pressEnter(
+  viewId: string,
+  request: SelectRequest & { value: string },
+): Promise<void> {
+  const answer = await post('/api/enter', {
+    viewId,
+    blockId: request.blockId,
+    value: request.value,
+  });
+  if (!answer.ok && modalDom?.id === viewId) {
+    showModalStatus(`That didn't reach the app: ${answer.error ?? 'unknown error'}`);
   }
   await poll();
 }
@@ -1073,6 +1114,277 @@ async function copyText(text: string, button: HTMLButtonElement): Promise<void> 
   setTimeout(() => {
     button.textContent = 'Copy';
   }, 1500);
+}
+
+// Slack members ------------------------------------------------------------------------------
+//
+// The emulated workspace's people with their Slack profiles. "Edit profile" changes a member's
+// title and phone as they would in Slack; Slack then sends the bot a `user_change` event, and
+// the row says whether the bot acknowledged it.
+
+/** The longest title or phone the page server takes. */
+const PROFILE_FIELD_MAX = 250;
+
+interface MemberDraft {
+  id: string;
+  title: string;
+  phone: string;
+}
+
+interface MemberNote {
+  kind: 'acknowledged' | 'unacknowledged' | 'unchanged' | 'error';
+  text: string;
+}
+
+/** The member whose profile is being edited, with what has been typed so far. */
+let editingMember: MemberDraft | null = null;
+/** The member whose profile is being saved. */
+let savingMember: string | null = null;
+/** What the last save of each member came to, shown under its row. */
+const memberNotes = new Map<string, MemberNote>();
+let shownMembers: PageMember[] = [];
+let membersSignature = '';
+
+function isEditable(member: PageMember): boolean {
+  return !member.deleted && !member.isBot;
+}
+
+function profileValue(cell: HTMLElement, value: string): void {
+  if (value === '') cell.appendChild(el('span', 'null', 'empty'));
+  else cell.appendChild(document.createTextNode(value));
+}
+
+function memberRow(member: PageMember): HTMLTableRowElement {
+  const tr = el('tr', 'member-row');
+  tr.dataset.memberId = member.id;
+  const who = el('td', 'member-name');
+  who.dataset.field = 'name';
+  who.appendChild(el('div', 'member-real-name', member.name));
+  const handle = el('div', 'member-handle muted');
+  handle.appendChild(
+    document.createTextNode(
+      `@${member.handle}${member.displayName && member.displayName !== member.name ? ` (${member.displayName})` : ''} `,
+    ),
+  );
+  handle.appendChild(el('span', 'mono', member.id));
+  who.appendChild(handle);
+  tr.appendChild(who);
+  tr.appendChild(valueCell('email', member.email));
+  for (const field of ['title', 'phone'] as const) {
+    const cell = el('td');
+    cell.dataset.field = field;
+    profileValue(cell, member[field]);
+    tr.appendChild(cell);
+  }
+  const actions = el('td', 'member-actions');
+  const edit = el('button', 'member-edit', 'Edit profile');
+  edit.type = 'button';
+  edit.dataset.memberId = member.id;
+  edit.setAttribute('aria-expanded', String(editingMember?.id === member.id));
+  edit.disabled = savingMember !== null;
+  edit.addEventListener('click', () => {
+    if (editingMember?.id === member.id) editingMember = null;
+    else editingMember = { id: member.id, title: member.title, phone: member.phone };
+    memberNotes.delete(member.id);
+    redrawMembers();
+    if (editingMember) {
+      byId('members').querySelector<HTMLInputElement>('.member-form input[name="title"]')?.focus();
+    }
+  });
+  actions.appendChild(edit);
+  tr.appendChild(actions);
+  return tr;
+}
+
+function memberForm(member: PageMember, draft: MemberDraft): HTMLTableRowElement {
+  const tr = el('tr', 'member-edit-row');
+  tr.dataset.memberId = member.id;
+  const cell = el('td');
+  cell.colSpan = 5;
+  const form = el('form', 'member-form');
+  form.noValidate = true;
+  form.setAttribute('aria-label', `Slack profile of ${member.name}`);
+  const saving = savingMember === member.id;
+  for (const [field, label] of [
+    ['title', 'Title'],
+    ['phone', 'Phone'],
+  ] as const) {
+    const row = el('label', 'member-field');
+    row.appendChild(el('span', 'member-field-label', label));
+    const input = el('input', 'member-input');
+    input.type = 'text';
+    input.name = field;
+    input.autocomplete = 'off';
+    input.spellcheck = false;
+    input.maxLength = PROFILE_FIELD_MAX;
+    input.value = draft[field];
+    input.disabled = saving;
+    input.addEventListener('input', () => {
+      if (editingMember?.id === member.id) editingMember[field] = input.value;
+    });
+    row.appendChild(input);
+    form.appendChild(row);
+  }
+  const buttons = el('div', 'member-buttons');
+  const save = el('button', 'btn btn-primary member-save', saving ? 'Saving…' : 'Save');
+  save.type = 'submit';
+  save.disabled = saving;
+  buttons.appendChild(save);
+  const cancel = el('button', 'btn member-cancel', 'Cancel');
+  cancel.type = 'button';
+  cancel.disabled = saving;
+  cancel.addEventListener('click', () => {
+    editingMember = null;
+    redrawMembers();
+  });
+  buttons.appendChild(cancel);
+  form.appendChild(buttons);
+  form.appendChild(
+    el(
+      'p',
+      'panel-note member-form-note',
+      'Saving changes the profile as the member would in Slack: Slack sends the bot a user_change event.',
+    ),
+  );
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    void saveMember({ ...draft, ...(editingMember?.id === member.id ? editingMember : {}) });
+  });
+  form.addEventListener('keydown', (event) => {
+    if (event.key !== 'Escape' || saving) return;
+    event.preventDefault();
+    event.stopPropagation();
+    editingMember = null;
+    redrawMembers();
+  });
+  cell.appendChild(form);
+  tr.appendChild(cell);
+  return tr;
+}
+
+function memberNoteRow(id: string, note: MemberNote): HTMLTableRowElement {
+  const tr = el('tr', 'member-note-row');
+  tr.dataset.memberId = id;
+  const cell = el('td');
+  cell.colSpan = 5;
+  const text = el('div', `member-note member-note-${note.kind}`, note.text);
+  text.dataset.result = note.kind;
+  text.setAttribute('role', 'status');
+  cell.appendChild(text);
+  tr.appendChild(cell);
+  return tr;
+}
+
+/** The Slack members panel; redrawn only when what it shows changes, so typing survives. */
+function renderMembers(members: PageMember[]): void {
+  shownMembers = members;
+  const editable = members.filter(isEditable);
+  if (editingMember && !editable.some((member) => member.id === editingMember?.id)) {
+    editingMember = null;
+  }
+  const signature = JSON.stringify([
+    members,
+    editingMember?.id ?? null,
+    savingMember,
+    [...memberNotes],
+  ]);
+  if (signature === membersSignature) return;
+  membersSignature = signature;
+
+  const table = byId<HTMLTableElement>('members');
+  const body = table.tBodies[0];
+  if (!body) return;
+  // The focus, to give back to the same input after the redraw.
+  const active = document.activeElement;
+  const focusedField =
+    active instanceof HTMLInputElement && table.contains(active) ? active.name : null;
+
+  const rows: HTMLTableRowElement[] = [];
+  for (const member of editable) {
+    rows.push(memberRow(member));
+    if (editingMember?.id === member.id) rows.push(memberForm(member, editingMember));
+    const note = memberNotes.get(member.id);
+    if (note) rows.push(memberNoteRow(member.id, note));
+  }
+  if (rows.length === 0) {
+    const tr = el('tr', 'empty-row');
+    const cell = el('td', 'null', 'No members.');
+    cell.colSpan = 5;
+    tr.appendChild(cell);
+    rows.push(tr);
+  }
+  body.replaceChildren(...rows);
+
+  const bots = members.filter((member) => member.isBot).length;
+  const deactivated = members.filter((member) => member.deleted && !member.isBot).length;
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const hidden = byId('members-hidden');
+  const unlisted = [
+    ...(bots > 0 ? [plural(bots, 'bot')] : []),
+    ...(deactivated > 0 ? [plural(deactivated, 'deactivated member')] : []),
+  ];
+  hidden.hidden = unlisted.length === 0;
+  hidden.textContent =
+    unlisted.length === 0
+      ? ''
+      : `Not listed: ${unlisted.join(' and ')}, whose profiles cannot be edited here.`;
+  if (focusedField) {
+    table.querySelector<HTMLInputElement>(`.member-form input[name="${focusedField}"]`)?.focus();
+  }
+}
+
+function redrawMembers(): void {
+  membersSignature = '';
+  renderMembers(shownMembers);
+}
+
+/** Saves a member's title and phone into their Slack profile, and says what the bot did. */
+async function saveMember(draft: MemberDraft): Promise<void> {
+  if (savingMember !== null) return;
+  savingMember = draft.id;
+  memberNotes.delete(draft.id);
+  redrawMembers();
+  let answer: ApiAnswer;
+  try {
+    answer = await post('/api/member/profile', {
+      userId: draft.id,
+      title: draft.title,
+      phone: draft.phone,
+    });
+  } finally {
+    savingMember = null;
+  }
+  if (!answer.ok) {
+    memberNotes.set(draft.id, {
+      kind: 'error',
+      text: `Not saved: ${answer.error ?? 'unknown error'}`,
+    });
+  } else {
+    if (editingMember?.id === draft.id) editingMember = null;
+    memberNotes.set(draft.id, memberNote(answer));
+  }
+  redrawMembers();
+  await poll();
+}
+
+function memberNote(answer: ApiAnswer): MemberNote {
+  if (answer.changed === false) {
+    return { kind: 'unchanged', text: 'Nothing changed, so Slack sent the bot no event.' };
+  }
+  const timing = answer.ackMs === undefined ? '' : ` in ${answer.ackMs} ms`;
+  if (answer.acknowledged) {
+    return {
+      kind: 'acknowledged',
+      text: `Saved. Slack sent the bot a user_change event, and the bot acknowledged it (HTTP ${answer.status ?? 200}${timing}).`,
+    };
+  }
+  const why =
+    answer.error ??
+    (answer.timedOut ? 'no answer within 3 seconds' : `HTTP ${answer.status ?? '?'}${timing}`);
+  return {
+    kind: 'unacknowledged',
+    text: `Saved in Slack, but the bot did not acknowledge the user_change event (${why}). Slack would retry it.`,
+  };
 }
 
 function renderContacts(
