@@ -29,7 +29,7 @@ describe('/contact commands', () => {
     '"/contact %s" answers with usage: finding by name, email or id',
     async (text) => {
       const help = await ephemeralAck(text);
-      expect(help).toContain('/contact update &lt;name, email or id&gt;');
+      expect(help).toContain('/contact update &lt;name, @member, email or id&gt;');
       expect(help).toContain('/contact find');
       expect(help).toMatch(/contact book/);
     },

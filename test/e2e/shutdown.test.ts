@@ -94,11 +94,15 @@ describe('SIGTERM on the compiled bot', () => {
     expect(saved()).toBe(false);
     expect(await bot.exit).toBe(0);
     expect(slack.callsTo('views.open')).toHaveLength(1);
-    // Only the in-flight save's confirmation reached Slack after the command was refused.
+    // Only the in-flight save's confirmation (with its contact's Slack member) reached Slack
+    // after the command was refused.
     expect(
       slack.calls
         .slice(callsBefore)
-        .filter((call) => !['views.update', 'chat.postMessage'].includes(call.method)),
+        .filter(
+          (call) =>
+            !['views.update', 'chat.postMessage', 'users.lookupByEmail'].includes(call.method),
+        ),
     ).toEqual([]);
     expect(stuut.requests.filter((r) => r.method === 'PATCH')).toHaveLength(1);
   });

@@ -153,7 +153,8 @@ describe.each(FORGERIES)('a request with %s', (_name, forge) => {
     );
     expect(command.status).toBe(401);
     await pause(300);
-    expect(h.slack.calls.map((call) => call.method)).toEqual(['auth.test']);
+    // Only the start's own auth.test calls (Bolt's, and the scope check's).
+    expect(new Set(h.slack.calls.map((call) => call.method))).toEqual(new Set(['auth.test']));
     expect(h.stuut.requests).toEqual([]);
 
     // A form that is really open, filled in: the forged save must not reach Stuut.
@@ -214,7 +215,7 @@ describe('correctly signed requests', () => {
     try {
       expect((await post(fast, signed(commandBody(fast)))).status).toBe(401);
       await pause(300);
-      expect(fast.slack.calls.map((call) => call.method)).toEqual(['auth.test']);
+      expect(new Set(fast.slack.calls.map((call) => call.method))).toEqual(new Set(['auth.test']));
     } finally {
       await fast.close();
     }

@@ -1241,7 +1241,14 @@ describe('fuzz: form submissions and command texts against the real app', () => 
     expect(unhandled).toEqual([]);
     // Every message and view the app sent Slack was accepted, and none would notify a crowd.
     expect(h.slack.warnings).toEqual([]);
-    const failed = h.slack.calls.filter((call) => !call.ok && call.method !== 'auth.test');
+    // users_not_found is Slack's normal answer for an email no member has (the fuzz's made-up
+    // contacts): the link is remembered as "no member", not a failure.
+    const failed = h.slack.calls.filter(
+      (call) =>
+        !call.ok &&
+        call.method !== 'auth.test' &&
+        !(call.method === 'users.lookupByEmail' && call.error === 'users_not_found'),
+    );
     expect(failed.map((call) => `${call.method}: ${call.error}`)).toEqual([]);
     const errors = h.logs.entries().filter((entry) => entry.level === 'error');
     expect(errors).toEqual([]);

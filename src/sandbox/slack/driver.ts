@@ -302,7 +302,7 @@ export class SlackClientDriver {
       triggerId,
     });
     const ack = await this.deliver({ type: 'slash_commands', payload });
-    this.applyCommandAck(ack, channelId, userId);
+    this.applyCommandAck(ack, channelId, userId, responseUrl);
     return { ...ack, triggerId, responseUrl };
   }
 
@@ -675,7 +675,12 @@ export class SlackClientDriver {
     return { payload, triggerId };
   }
 
-  private applyCommandAck(ack: AckResult, channelId: string, userId: string): void {
+  private applyCommandAck(
+    ack: AckResult,
+    channelId: string,
+    userId: string,
+    responseUrl: string,
+  ): void {
     const outcome = interpretCommandAck(ack, this.ackDeadlineMs);
     if (outcome.action === 'refused') {
       this.emulator.warn(outcome.warning);
@@ -692,13 +697,15 @@ export class SlackClientDriver {
       this.emulator.warn('slash command: blocks without a text fallback');
     }
     const inChannel = responseType === 'in_channel';
-    this.emulator.recordMessage({
+    const message = this.emulator.recordMessage({
       kind: inChannel ? 'channel' : 'ephemeral',
       channel: channelId,
       ...(inChannel ? {} : { user: userId }),
       text,
       blocks: withGeneratedIds(records(blocks)),
     });
+    // The command's answer is what a replace_original through its response_url replaces.
+    this.emulator.attachResponseUrl(responseUrl, message.ts);
   }
 
   private applyViewAck(view: StoredView, ack: AckResult): void {

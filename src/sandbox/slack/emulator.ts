@@ -584,6 +584,11 @@ export class SlackEmulator {
     return this.responseUrls.create(this.baseUrl, channelId, userId, options.messageTs).url;
   }
 
+  /** The message a response_url's replace_original acts on, unless a post through it came first. */
+  attachResponseUrl(url: string, messageTs: string): void {
+    this.responseUrls.attach(url, messageTs);
+  }
+
   expireResponseUrl(url: string): void {
     this.responseUrls.expire(url);
   }

@@ -55,6 +55,12 @@ export class ResponseUrls {
     return record;
   }
 
+  /** Makes `messageTs` the message a later replace_original replaces, unless one already is. */
+  attach(url: string, messageTs: string): void {
+    const record = [...this.records.values()].find((r) => r.url === url);
+    if (record && record.messageTs === undefined) record.lastTs ??= messageTs;
+  }
+
   /** The record behind `id` while it still takes posts. */
   usable(id: string): ResponseUrlRecord | undefined {
     const record = this.records.get(id);

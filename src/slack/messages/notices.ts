@@ -10,7 +10,7 @@ import type { SlackMessage } from './confirmation';
 export function helpMessage(): SlackMessage {
   const text = [
     '*Keep internal contacts in Stuut current*',
-    '`/contact update &lt;name, email or id&gt;` opens the form for that contact, filled in with the values the bot knows. Several matches give a list to choose from.',
+    "`/contact update &lt;name, @member, email or id&gt;` opens the form for that contact, filled in with the values the bot knows. Several matches give a list to choose from. An @mention finds the contact whose email is that member's Slack email.",
     '`/contact update priya job_title="VP, Customer Success" phone=+14155550100` opens it with those new values filled in; `field=` with nothing after it proposes clearing the field.',
     '`/contact update` on its own opens the form with a search box: type part of a name or an email.',
     '`/contact find &lt;name, email or id&gt;` lists matching contacts with their values; `/contact find` alone lists the most recently changed.',
@@ -18,6 +18,7 @@ export function helpMessage(): SlackMessage {
     '`/contact add [email] [field=value …]` opens a form to add a new contact to Stuut with a role; what you type after it fills the form in.',
     '`/contact assign [name, email or id]` gives a contact a role on a customer (its Stuut partner id, `ptn_…`); an email Stuut does not know yet creates the person.',
     '`/contact roles &lt;name, email or id&gt;` lists the roles the book knows for the contact, each on a customer with a *Change role* button.',
+    '`/contact drift` compares every linked Slack profile (job title, phone) with Stuut now and lists the differences, each with *Apply*.',
     `Fields: ${CONTACT_FIELDS.map((f) => `\`${f}\``).join(', ')}. Roles: ${ROLES.map(roleLabel).join(', ')}.`,
     "*What does the bot know?* Stuut's API cannot list or search contacts, so the bot keeps a contact book of every contact it has saved, and of those imported into it. A contact nobody has saved here yet is found only by its Stuut id: find the id on the internal contact in the Stuut app, or ask whoever administers your Stuut account.",
   ].join('\n');

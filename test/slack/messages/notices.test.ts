@@ -89,7 +89,7 @@ describe('helpMessage', () => {
 
   test('explains update and find by name, email or id, the picker, and field=value', () => {
     const text = allText(message);
-    expect(text).toContain('/contact update &lt;name, email or id&gt;');
+    expect(text).toContain('/contact update &lt;name, @member, email or id&gt;');
     expect(text).toContain('/contact find &lt;name, email or id&gt;');
     expect(text).toContain('`/contact update` on its own opens the form with a search box');
     expect(text).toMatch(/`\/contact find` alone lists the most recently changed/);
