@@ -100,6 +100,7 @@ const BOOK_METHODS: Record<Exclude<keyof Book, 'engine'>, true> = {
   saveLink: true,
   openProposal: true,
   setProposalPost: true,
+  claimProposalPost: true,
   getProposal: true,
   decideProposal: true,
   openProposals: true,
@@ -107,6 +108,7 @@ const BOOK_METHODS: Record<Exclude<keyof Book, 'engine'>, true> = {
   digestProposals: true,
   claimDigest: true,
   saveDigest: true,
+  releaseDigest: true,
 };
 
 type BookMethod = keyof typeof BOOK_METHODS;

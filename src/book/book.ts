@@ -95,6 +95,8 @@ export interface DriftProposal {
   posted: 'message' | 'digest' | 'none';
   channel: string | null;
   messageTs: string | null;
+  /** The hour whose digest lists it, when posted there. */
+  digestWindow?: Date | null;
   createdAt: Date;
   decidedBy: string | null;
   decidedAt: Date | null;
@@ -187,13 +189,19 @@ export interface Book extends HistoryBook {
     fingerprint: string;
     at: Date;
   }): Promise<ProposalOpening>;
-  /** Records where the proposal was shown. */
+  /** Records where the proposal was shown (for the digest: which hour's). */
   setProposalPost(
     id: number,
     posted: 'message' | 'digest' | 'none',
     channel: string | null,
     messageTs: string | null,
+    digestWindow?: Date | null,
   ): Promise<void>;
+  /**
+   * Claims posting an open proposal shown nowhere yet (a conditional write): true for exactly
+   * one caller, which posts it and records its message with setProposalPost.
+   */
+  claimProposalPost(id: number, channel: string): Promise<boolean>;
   getProposal(id: number): Promise<DriftProposal | null>;
   /** Applied or dismissed, once: false when it was no longer open. */
   decideProposal(
@@ -216,6 +224,8 @@ export interface Book extends HistoryBook {
     windowStart: Date,
   ): Promise<{ claimed: boolean; channel: string | null; messageTs: string | null }>;
   saveDigest(windowStart: Date, channel: string, messageTs: string): Promise<void>;
+  /** The claimer could not post the hour's digest: the next caller claims it again. */
+  releaseDigest(windowStart: Date): Promise<void>;
   get(id: string): Promise<BookEntry | null>;
   /** Exact, case-insensitive. */
   findByEmail(email: string): Promise<BookEntry | null>;

@@ -45,6 +45,7 @@ function proposalOf(row: ProposalRow): DriftProposal {
     posted: row.posted,
     channel: row.channel,
     messageTs: row.message_ts,
+    digestWindow: row.digest_window === null ? null : new Date(row.digest_window),
     createdAt: new Date(row.created_at),
     decidedBy: row.decided_by,
     decidedAt: row.decided_at === null ? null : new Date(row.decided_at),
@@ -151,12 +152,33 @@ export async function setProposalPost(
   posted: ProposalPosted,
   channel: string | null,
   messageTs: string | null,
+  digestWindow: Date | null = null,
 ): Promise<void> {
   await db
     .updateTable('drift_proposals')
-    .set({ posted, channel, message_ts: messageTs })
+    .set({
+      posted,
+      channel,
+      message_ts: messageTs,
+      digest_window: posted === 'digest' && digestWindow ? digestWindow.toISOString() : null,
+    })
     .where('id', '=', id)
     .execute();
+}
+
+/**
+ * Claims posting an open proposal that is not shown anywhere yet: the conditional write lets
+ * exactly one of several events (or instances) post it.
+ */
+export async function claimProposalPost(db: Db, id: number, channel: string): Promise<boolean> {
+  const result = await db
+    .updateTable('drift_proposals')
+    .set({ posted: 'message', channel, message_ts: null, digest_window: null })
+    .where('id', '=', id)
+    .where('posted', '=', 'none')
+    .where('status', '=', 'open')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
 }
 
 export async function getProposal(db: Db, id: number): Promise<DriftProposal | null> {
@@ -230,9 +252,7 @@ export async function digestProposals(db: Db, windowStart: Date): Promise<DriftP
     .selectFrom('drift_proposals')
     .selectAll()
     .where('posted', '=', 'digest')
-    .where('created_at', '>=', windowStart.toISOString())
-    .where('created_at', '<', new Date(windowStart.getTime() + HOUR_MS).toISOString())
-    .orderBy('created_at')
+    .where('digest_window', '=', windowStart.toISOString())
     .orderBy('id')
     .execute();
   return rows.map(proposalOf);
@@ -257,6 +277,15 @@ export async function claimDigest(
     .where('window_start', '=', window)
     .executeTakeFirst();
   return { claimed: false, channel: row?.channel ?? null, messageTs: row?.message_ts ?? null };
+}
+
+/** The claimer could not post the digest: the hour's row goes, so the next caller posts it. */
+export async function releaseDigest(db: Db, windowStart: Date): Promise<void> {
+  await db
+    .deleteFrom('drift_digests')
+    .where('window_start', '=', windowStart.toISOString())
+    .where('message_ts', 'is', null)
+    .execute();
 }
 
 export async function saveDigest(

@@ -218,8 +218,13 @@ export class KyselyBook implements Book {
     posted: 'message' | 'digest' | 'none',
     channel: string | null,
     messageTs: string | null,
+    digestWindow: Date | null = null,
   ): Promise<void> {
-    return drift.setProposalPost(this.#db, id, posted, channel, messageTs);
+    return drift.setProposalPost(this.#db, id, posted, channel, messageTs, digestWindow);
+  }
+
+  claimProposalPost(id: number, channel: string): Promise<boolean> {
+    return drift.claimProposalPost(this.#db, id, channel);
   }
 
   getProposal(id: number): Promise<DriftProposal | null> {
@@ -255,6 +260,10 @@ export class KyselyBook implements Book {
 
   saveDigest(windowStart: Date, channel: string, messageTs: string): Promise<void> {
     return drift.saveDigest(this.#db, windowStart, channel, messageTs);
+  }
+
+  releaseDigest(windowStart: Date): Promise<void> {
+    return drift.releaseDigest(this.#db, windowStart);
   }
 
   async #learnIn(

@@ -202,6 +202,8 @@ function memberLinksAndDrift(engine: Engine): Migration {
         )
         .addColumn('channel', 'text')
         .addColumn('message_ts', 'text')
+        // The hour whose digest lists it (posted = 'digest'): the hour it was put there.
+        .addColumn('digest_window', 'text')
         .addColumn('created_at', 'text', (col) => col.notNull())
         .addColumn('decided_by', 'text')
         .addColumn('decided_at', 'text')

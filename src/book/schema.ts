@@ -124,6 +124,8 @@ export interface DriftProposalsTable {
   posted: ProposalPosted;
   channel: string | null;
   message_ts: string | null;
+  /** The hour whose digest lists it (ISO time), when posted = 'digest'. */
+  digest_window: string | null;
   /** When it was opened (ISO time); a replacement in place keeps it. */
   created_at: string;
   decided_by: string | null;

@@ -22,6 +22,7 @@ import {
   driftProgressMessage,
   proposalMessage,
 } from './messages/drift';
+import { bookUnavailableMessage } from './messages/find';
 
 /**
  * Drift proposals: a linked member's Slack profile says another job title or phone than the
@@ -91,45 +92,74 @@ async function show(
   contactName: string,
   memberName: string,
 ): Promise<DriftOutcome> {
-  if (opening.kind === 'same') return 'same';
   const channel = deps.driftChannel;
   if (channel === null) return 'off';
   const { proposal } = opening;
-  if (opening.kind === 'replaced' && proposal.posted === 'message' && proposal.messageTs) {
-    const shared = await deps.channels.isShared(
-      client,
-      proposal.channel ?? channel,
-      CHANNEL_LOOKUP_MAX_MS,
-    );
-    await client.chat.update({
-      channel: proposal.channel ?? channel,
-      ts: proposal.messageTs,
-      ...proposalMessage({ proposal, contactName, memberName, shared }),
-    });
+  // Shown nowhere yet (found by /contact drift, or an earlier post failed): it is posted now.
+  const unshown = proposal.status === 'open' && proposal.posted === 'none';
+  if (opening.kind === 'same' && !unshown) return 'same';
+  if (opening.kind === 'replaced' && proposal.posted === 'message') {
+    // No ts yet: another event is posting it right now, and updates it once posted.
+    if (proposal.messageTs)
+      await updateProposalMessage(deps, client, proposal, contactName, memberName);
     return 'updated';
   }
   if (opening.kind === 'replaced' && proposal.posted === 'digest') {
-    await refreshDigest(deps, client, hourStart(proposal.createdAt));
+    await refreshDigest(deps, client, proposal.digestWindow ?? hourStart(deps.now()));
     return 'updated';
   }
-  // New, or open but only ever listed by /contact drift: it is posted now.
+  // One poster, decided in the book: two events at the same moment do not both post.
+  if (!(await deps.book.claimProposalPost(proposal.id, channel))) return 'same';
   const window = hourStart(deps.now());
-  if (await deps.book.takeProposalSlot(window, PROPOSALS_PER_HOUR)) {
+  if (!(await deps.book.takeProposalSlot(window, PROPOSALS_PER_HOUR))) {
+    await deps.book.setProposalPost(proposal.id, 'digest', channel, null, window);
+    await refreshDigest(deps, client, window);
+    return 'digest';
+  }
+  let ts: string | undefined;
+  try {
     const shared = await deps.channels.isShared(client, channel, CHANNEL_LOOKUP_MAX_MS);
     const posted = await client.chat.postMessage({
       channel,
       ...proposalMessage({ proposal, contactName, memberName, shared }),
     });
-    await deps.book.setProposalPost(proposal.id, 'message', channel, posted.ts ?? null);
-    deps.logger.info(
-      { proposal: proposal.id, contactId: proposal.contactId },
-      'drift proposal posted',
+    ts = posted.ts;
+  } finally {
+    // A failed post leaves it unshown, so that the next profile change posts it.
+    await deps.book.setProposalPost(
+      proposal.id,
+      ts ? 'message' : 'none',
+      ts ? channel : null,
+      ts ?? null,
     );
-    return 'posted';
   }
-  await deps.book.setProposalPost(proposal.id, 'digest', channel, null);
-  await refreshDigest(deps, client, window);
-  return 'digest';
+  deps.logger.info(
+    { proposal: proposal.id, contactId: proposal.contactId },
+    'drift proposal posted',
+  );
+  // A newer difference that arrived while posting replaced it in the book: show that one.
+  const now = await deps.book.getProposal(proposal.id);
+  if (now && now.fingerprint !== proposal.fingerprint && now.messageTs) {
+    await updateProposalMessage(deps, client, now, contactName, memberName);
+  }
+  return 'posted';
+}
+
+async function updateProposalMessage(
+  deps: DriftDeps,
+  client: WebClient,
+  proposal: DriftProposal,
+  contactName: string,
+  memberName: string,
+): Promise<void> {
+  const channel = proposal.channel ?? deps.driftChannel;
+  if (!channel || !proposal.messageTs) return;
+  const shared = await deps.channels.isShared(client, channel, CHANNEL_LOOKUP_MAX_MS);
+  await client.chat.update({
+    channel,
+    ts: proposal.messageTs,
+    ...proposalMessage({ proposal, contactName, memberName, shared }),
+  });
 }
 
 /** Names for proposals: the book's contact names (the id when it no longer knows one). */
@@ -159,8 +189,14 @@ export async function refreshDigest(
   const shared = await deps.channels.isShared(client, target, CHANNEL_LOOKUP_MAX_MS);
   const message = digestMessage({ entries, shared, max: PROPOSALS_PER_HOUR });
   if (claim.claimed) {
-    const posted = await client.chat.postMessage({ channel, ...message });
-    if (posted.ts) await deps.book.saveDigest(window, channel, posted.ts);
+    let ts: string | undefined;
+    try {
+      ts = (await client.chat.postMessage({ channel, ...message })).ts;
+    } finally {
+      // Posted: where it is. Not posted: the claim goes, so the next proposal posts it.
+      if (ts) await deps.book.saveDigest(window, channel, ts);
+      else await deps.book.releaseDigest(window);
+    }
   } else if (claim.messageTs) {
     await client.chat.update({ channel: target, ts: claim.messageTs, ...message });
   }
@@ -178,7 +214,7 @@ export async function showDecision(
     const proposal = await deps.book.getProposal(proposalId);
     if (!proposal || proposal.channel === null) return;
     if (proposal.posted === 'digest') {
-      await refreshDigest(deps, client, hourStart(proposal.createdAt));
+      await refreshDigest(deps, client, proposal.digestWindow ?? hourStart(proposal.createdAt));
       return;
     }
     if (proposal.posted !== 'message' || !proposal.messageTs) return;
@@ -242,6 +278,7 @@ export async function checkAllMembers(
   let differing = 0;
   let updates = 0;
   let lastUpdate = Date.now();
+  let failed = 0;
   let stopped: MemberListError | null = null;
   const replace = (message: SlackMessage) =>
     postToResponseUrl(responseUrl, message, { replace: true });
@@ -259,16 +296,20 @@ export async function checkAllMembers(
         );
         if (differences.length === 0) continue;
         differing++;
-        const opening = await deps.book.openProposal({
-          contactId: entry.id,
-          slackUserId: user.id,
-          differences,
-          fingerprint: driftFingerprint(differences),
-          at: deps.now(),
-        });
-        // Listed to this person only; the channel gets it when the profile changes again.
-        if (opening.kind === 'new')
-          await deps.book.setProposalPost(opening.proposal.id, 'none', null, null);
+        // A book failure costs this member's proposal, not the whole check. Found this way, a
+        // difference is listed to this person only; the channel gets it on a profile change.
+        await deps.book
+          .openProposal({
+            contactId: entry.id,
+            slackUserId: user.id,
+            differences,
+            fingerprint: driftFingerprint(differences),
+            at: deps.now(),
+          })
+          .catch((error: unknown) => {
+            failed++;
+            deps.logger.error({ err: error }, '/contact drift: a proposal could not be stored');
+          });
       }
       if (updates < MAX_PROGRESS_UPDATES && Date.now() - lastUpdate >= deps.progressEveryMs) {
         updates++;
@@ -277,14 +318,40 @@ export async function checkAllMembers(
       }
     });
   } catch (error) {
-    if (!(error instanceof MemberListError)) throw error;
-    stopped = error;
+    // Whatever stopped the check, the person still gets what was found so far.
+    stopped =
+      error instanceof MemberListError
+        ? error
+        : new MemberListError('the check failed', {
+            slackError: slackErrorCode(error),
+            pages: 0,
+            members: checked,
+            waitedMs: 0,
+          });
     deps.logger.warn(
-      { slackError: error.slackError, pages: error.pages },
+      { err: error, slackError: stopped.slackError, pages: stopped.pages },
       '/contact drift stopped early',
     );
   }
-  const list = await openProposalsPage(deps, 0, { checked, linked });
+  let list: SlackMessage;
+  try {
+    list = await openProposalsPage(deps, 0, { checked, linked });
+  } catch (error) {
+    deps.logger.error({ err: error }, '/contact drift: the contact book failed at the end');
+    list = bookUnavailableMessage(null);
+  }
+  if (failed > 0) {
+    list.blocks.push({
+      type: 'context',
+      block_id: 'failed',
+      elements: [
+        {
+          type: 'mrkdwn',
+          text: `:warning: ${failed} difference${failed === 1 ? '' : 's'} could not be kept in the contact book, so ${failed === 1 ? 'it is' : 'they are'} not listed. Run /contact drift again later.`,
+        },
+      ],
+    });
+  }
   if (stopped) {
     list.blocks.push({
       type: 'context',

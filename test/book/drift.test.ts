@@ -170,6 +170,7 @@ describe.each(ENGINES)('member links and drift proposals in the book on %s', (na
           posted: 'none',
           channel: null,
           messageTs: null,
+          digestWindow: null,
           createdAt: NOW,
           decidedBy: null,
           decidedAt: null,
@@ -326,26 +327,66 @@ describe.each(ENGINES)('member links and drift proposals in the book on %s', (na
       expect((await book.claimDigest(new Date(HOUR.getTime() + HOUR_MS))).claimed).toBe(true);
     });
 
-    it('the digest lists the hour’s digest proposals of any status, oldest first', async () => {
-      const made = async (contactId: string, ms: number, posted: 'message' | 'digest' | 'none') => {
-        const { proposal: p } = await book.openProposal(
-          proposal([TITLE], { contactId, at: new Date(HOUR.getTime() + ms) }),
+    it('the digest lists the proposals put in that hour’s digest, of any status, in order', async () => {
+      const made = async (
+        contactId: string,
+        posted: 'message' | 'digest' | 'none',
+        window: Date | null = HOUR,
+      ) => {
+        const { proposal: p } = await book.openProposal(proposal([TITLE], { contactId, at: NOW }));
+        await book.setProposalPost(
+          p.id,
+          posted,
+          posted === 'none' ? null : 'C0UPDATES',
+          null,
+          window,
         );
-        await book.setProposalPost(p.id, posted, posted === 'message' ? 'C0UPDATES' : null, null);
         return p.id;
       };
-      const late = await made('ic_late', 59 * 60_000 + 59_999, 'digest');
-      const early = await made('ic_early', 0, 'digest');
-      await made('ic_before', -1, 'digest'); // the hour before
-      await made('ic_after', HOUR_MS, 'digest'); // the hour after
-      await made('ic_own', 1000, 'message'); // posted on its own
-      await made('ic_listed', 1000, 'none'); // only listed
-      const middle = await made('ic_middle', 30 * 60_000, 'digest');
+      const first = await made('ic_first', 'digest');
+      await made('ic_before', 'digest', new Date(HOUR.getTime() - HOUR_MS)); // the hour before
+      await made('ic_after', 'digest', new Date(HOUR.getTime() + HOUR_MS)); // the hour after
+      await made('ic_own', 'message'); // posted on its own
+      await made('ic_listed', 'none'); // only listed
+      const middle = await made('ic_middle', 'digest');
+      const last = await made('ic_last', 'digest');
       await book.decideProposal(middle, 'applied', 'U0ALICE', NOW);
       const digest = await book.digestProposals(HOUR);
-      expect(digest.map((p) => p.id)).toEqual([early, middle, late]);
+      expect(digest.map((p) => p.id)).toEqual([first, middle, last]);
       expect(digest.map((p) => p.status)).toEqual(['open', 'applied', 'open']);
+      expect(digest[0]?.digestWindow).toEqual(HOUR);
       expect(await book.digestProposals(new Date(HOUR.getTime() - 2 * HOUR_MS))).toEqual([]);
+    });
+
+    it('exactly one caller may post a proposal shown nowhere yet', async () => {
+      const { proposal: p } = await book.openProposal(proposal([TITLE], { at: NOW }));
+      const claims = await Promise.all([
+        book.claimProposalPost(p.id, 'C0UPDATES'),
+        book.claimProposalPost(p.id, 'C0UPDATES'),
+        book.claimProposalPost(p.id, 'C0UPDATES'),
+      ]);
+      expect(claims.filter(Boolean)).toHaveLength(1);
+      // A post that failed gives it back, and it can be claimed again.
+      await book.setProposalPost(p.id, 'none', null, null);
+      expect(await book.claimProposalPost(p.id, 'C0UPDATES')).toBe(true);
+      // A decided proposal is not posted.
+      await book.setProposalPost(p.id, 'none', null, null);
+      await book.decideProposal(p.id, 'dismissed', 'U0ALICE', NOW);
+      expect(await book.claimProposalPost(p.id, 'C0UPDATES')).toBe(false);
+    });
+
+    it('a digest whose post failed is released, so the next caller claims it', async () => {
+      expect((await book.claimDigest(HOUR)).claimed).toBe(true);
+      await book.releaseDigest(HOUR);
+      expect((await book.claimDigest(HOUR)).claimed).toBe(true);
+      await book.saveDigest(HOUR, 'C0UPDATES', '1.000');
+      // Once posted, releasing does nothing.
+      await book.releaseDigest(HOUR);
+      expect(await book.claimDigest(HOUR)).toEqual({
+        claimed: false,
+        channel: 'C0UPDATES',
+        messageTs: '1.000',
+      });
     });
   });
 

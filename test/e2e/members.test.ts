@@ -29,33 +29,36 @@ describe('linking and @mentions', () => {
   });
 
   test('/contact update @priya opens her form: the member is linked to the contact by email', async () => {
-    await h.driver.slashCommand({ text: `update <@${PRIYA_MEMBER}|priya.raman>` });
+    // should_escape: Slack sends the member picked after @ as <@U0PRIYA|priya.raman>.
+    await h.driver.slashCommand({ text: 'update @priya' });
     const form = await waitFor(() => h.slack.openViews()[0], 'her form');
     expect(JSON.stringify(form.blocks)).toContain(PRIYA);
     expect(form.state.values.email?.value?.value).toBe('priya.raman@northwind.example');
     // The link is cached in the book: the second mention asks Slack nothing new.
     const infos = h.slack.callsTo('users.info').length;
     h.slack.clearViews('U0ALICE');
-    await h.driver.slashCommand({ text: `history <@${PRIYA_MEMBER}>` });
+    await h.driver.slashCommand({ text: 'history @priya.raman' });
     expect(h.slack.callsTo('users.info').length).toBe(infos);
     expect((await h.book.linkOfMember(PRIYA_MEMBER))?.contactId).toBe(PRIYA);
   });
 
   test.each(['find', 'roles', 'assign'])('/contact %s @priya finds her too', async (verb) => {
-    const answer = await h.driver.slashCommand({ text: `${verb} <@${PRIYA_MEMBER}|priya>` });
+    const answer = await h.driver.slashCommand({ text: `${verb} @priya` });
     await h.settle();
     const shown = JSON.stringify(answer.json ?? h.slack.openViews()[0]?.blocks);
     expect(shown).toMatch(/Priya Raman|ic_7Qm2xK9a/);
   });
 
   test('an app still on should_escape false gets "@priya" as text, and it is searched as a name', async () => {
-    await h.driver.slashCommand({ text: 'update @priya' });
+    await h.driver.slashCommand({ text: 'update @priya', shouldEscape: false });
     const form = await waitFor(() => h.slack.openViews()[0], 'her form');
     expect(JSON.stringify(form.blocks)).toContain(PRIYA);
+    // Searched as a name: Slack was not asked who @priya is.
+    expect(h.slack.callsTo('users.info').map((call) => call.args.user)).not.toContain(PRIYA_MEMBER);
   });
 
   test('a member no contact is linked to: said, with their email to the asker only, and Add opens the add form from their profile', async () => {
-    const answer = await h.driver.slashCommand({ text: 'update <@U0ALICE|alice>' });
+    const answer = await h.driver.slashCommand({ text: 'update @alice' });
     const text = JSON.stringify(answer.json);
     expect(answer.json).toMatchObject({ response_type: 'ephemeral' });
     expect(text).toContain('is not linked to any contact');
@@ -89,7 +92,7 @@ describe('without users:read.email', () => {
         line.includes('users:read.email is not granted'),
       );
       expect(warnings).toHaveLength(1);
-      const answer = await h.driver.slashCommand({ text: `update <@${PRIYA_MEMBER}|priya>` });
+      const answer = await h.driver.slashCommand({ text: 'update @priya' });
       expect(JSON.stringify(answer.json)).toContain('needs the users:read.email scope');
       expect(h.slack.callsTo('users.lookupByEmail')).toHaveLength(0);
       await h.driver.slashCommand({ text: 'update priya job_title=Director' });
@@ -186,6 +189,20 @@ describe('drift proposals', () => {
     expect(proposal.text).toContain('+1 212 555 0147');
   });
 
+  test('a proposal whose post failed is posted on the next profile change, once', async () => {
+    h.slack.failNext('chat.postMessage', { error: 'not_in_channel' });
+    await h.slack.updateMemberProfile(PRIYA_MEMBER, { title: 'VP, Customer Success' });
+    await h.settle();
+    expect(proposals()).toHaveLength(0);
+    // The same difference again (another field changed): now it reaches the channel.
+    await h.slack.updateMemberProfile(PRIYA_MEMBER, { display_name: 'priya.r' });
+    await h.settle();
+    expect(proposals()).toHaveLength(1);
+    await h.slack.updateMemberProfile(PRIYA_MEMBER, { display_name: 'Priya' });
+    await h.settle();
+    expect(proposals()).toHaveLength(1);
+  });
+
   test('only editors may apply or dismiss', async () => {
     await h.close();
     h = await startHarness({ contactUpdatesChannel: UPDATES, contactEditors: 'U0BOB' });
@@ -215,6 +232,12 @@ describe('drift proposals', () => {
   });
 
   test('a burst posts ten proposals an hour; the rest go into one digest, updated as they come', async () => {
+    // The hour is the bot's: a fixed clock keeps the burst inside one.
+    await h.close();
+    h = await startHarness({
+      contactUpdatesChannel: UPDATES,
+      botNow: () => new Date('2026-12-02T10:30:00.000Z'),
+    });
     const people = Array.from({ length: 13 }, (_, i) => ({
       id: `ic_burst${i}`,
       email: `burst.${i}@northwind.example`,
@@ -239,7 +262,7 @@ describe('drift proposals', () => {
     }
     await h.settle();
     const posts = channelPosts(h);
-    const single = posts.filter((m) => JSON.stringify(m.blocks).includes('"drift_dismiss"'));
+    const single = posts.filter((m) => m.text.includes("'s Slack profile says"));
     const digests = posts.filter((m) => m.text.startsWith('More Slack profiles differ'));
     expect(single).toHaveLength(10);
     expect(digests).toHaveLength(1);

@@ -97,6 +97,12 @@ export interface SlashCommandParams {
   escape?: boolean;
   /** Wrap typed emails as <mailto:a@b.co|a@b.co>, as the client may (default false). */
   linkEmails?: boolean;
+  /**
+   * The command's `should_escape` (default true, as in manifest.yml): an `@name` that names a
+   * member (handle or display name, any case) arrives as `<@U…|handle>`, as the person picked
+   * them from Slack's autocomplete. False: it arrives as the text typed.
+   */
+  shouldEscape?: boolean;
 }
 
 export interface SubmitViewParams {
@@ -288,7 +294,12 @@ export class SlackClientDriver {
   ): Promise<AckResult & { triggerId: string; responseUrl: string }> {
     const userId = p.userId ?? DEFAULT_USER_ID;
     const channelId = p.channelId ?? 'C0OPS';
-    const escaped = p.escape === false ? p.text : escapeLikeSlack(p.text);
+    const escaped =
+      p.escape === false
+        ? p.text
+        : p.shouldEscape === false
+          ? escapeLikeSlack(p.text)
+          : this.mentionMembers(escapeLikeSlack(p.text));
     const triggerId = this.emulator.issueTriggerId(userId);
     const responseUrl = this.emulator.createResponseUrl(channelId, userId);
     const payload = slashCommandPayload({
@@ -304,6 +315,20 @@ export class SlackClientDriver {
     const ack = await this.deliver({ type: 'slash_commands', payload });
     this.applyCommandAck(ack, channelId, userId, responseUrl);
     return { ...ack, triggerId, responseUrl };
+  }
+
+  /** `@priya` → `<@U0PRIYA|priya.raman>` for a member of that handle or display name. */
+  private mentionMembers(text: string): string {
+    const members = this.emulator.members();
+    return text.replace(/(^|\s)@([\p{L}\p{N}._-]+)/gu, (whole, before: string, name: string) => {
+      const wanted = name.toLowerCase();
+      const member = members.find(
+        (m) =>
+          !m.deleted &&
+          (m.name.toLowerCase() === wanted || m.profile.display_name.toLowerCase() === wanted),
+      );
+      return member ? `${before}<@${member.id}|${member.name}>` : whole;
+    });
   }
 
   async submitView(viewId: string, p: SubmitViewParams = {}): Promise<AckResult> {

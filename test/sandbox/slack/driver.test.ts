@@ -105,6 +105,15 @@ describe('slash command', () => {
     expect(app.last().form.get('text')).toBe('email=<mailto:a@b.co|a@b.co> <x>');
   });
 
+  it('sends an @member as <@U…|handle> with should_escape (the default), as typed without', async () => {
+    await driver.slashCommand({ text: 'update @priya & @PRIYA.RAMAN @nobody a@priya.example' });
+    expect(app.last().form.get('text')).toBe(
+      'update <@U0PRIYA|priya.raman> &amp; <@U0PRIYA|priya.raman> @nobody a@priya.example',
+    );
+    await driver.slashCommand({ text: 'update @priya', shouldEscape: false });
+    expect(app.last().form.get('text')).toBe('update @priya');
+  });
+
   it('warns when the app is too slow and shows nothing', async () => {
     const slow = new SlackClientDriver({
       emulator,

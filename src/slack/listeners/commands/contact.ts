@@ -88,10 +88,13 @@ export function makeContactCommand(deps: ContactCommandDeps) {
     }
     const [decision, reply] = await Promise.all([
       editors.check({ userId: command.user_id, teamId: command.team_id }),
-      withMember(deps, client, parsed).then((resolved) =>
-        'kind' in resolved && resolved.kind === 'message'
-          ? resolved
-          : replyTo(deps, resolved, origin),
+      // Resolving an @mention shares the book's budget, so the answer still beats Slack's 3 s.
+      withDeadline(withMember(deps, client, parsed), deps.bookWithinMs).then((resolved) =>
+        resolved === undefined
+          ? { kind: 'message' as const, message: memberLookupFailedMessage() }
+          : 'kind' in resolved && resolved.kind === 'message'
+            ? resolved
+            : replyTo(deps, resolved, origin),
       ),
     ]);
     if (!decision.allowed) {
@@ -159,7 +162,12 @@ async function driftCommand(
     });
     return;
   }
-  if (!(await deps.members.linking(client))) {
+  const linking = await withDeadline(deps.members.linking(client), deps.bookWithinMs);
+  if (linking === undefined) {
+    await ack({ response_type: 'ephemeral', ...memberLookupFailedMessage() });
+    return;
+  }
+  if (!linking) {
     await ack({ response_type: 'ephemeral', ...linkingOffMessage() });
     return;
   }
