@@ -16,7 +16,13 @@ import {
 } from '../stuut/errors';
 import type { ChannelSharing } from './channels';
 import { type Person, slackErrorCode, tellPerson } from './delivery';
-import { assignmentFailedMessage, outcomeUnknownMessage } from './messages/assignments';
+import type { MemberDirectory } from './members';
+import {
+  assignmentFailedMessage,
+  maybeDoneMessage,
+  outcomeUnknownMessage,
+  roleNoticeMessage,
+} from './messages/assignments';
 import type { SlackMessage } from './messages/confirmation';
 import { confirmationUndeliveredMessage, savedNoticeMessage } from './messages/notices';
 import { BOOK_LEARN_MAX_MS, CHANNEL_LOOKUP_MAX_MS } from './saveFlow';
@@ -37,6 +43,10 @@ export interface AssignmentFlowDeps {
   now: () => Date;
   channels: ChannelSharing;
   book: Book;
+  /** The contact's Slack member (a name for the confirmation; a DM with notifySubject). */
+  members?: MemberDirectory;
+  /** CONTACT_NOTIFY_SUBJECT: the linked person hears, by DM, of a change to their own contact. */
+  notifySubject?: boolean;
 }
 
 export type AssignmentAction = 'add' | 'assign' | 'role';
@@ -81,12 +91,18 @@ export interface AssignmentSaveRequest<K extends string> {
   };
   /** Frees what the request claimed, when Stuut surely did not apply it. */
   release?: () => Promise<void>;
-  /** The confirmation: in full, or without contact values for a channel shared outside. */
+  /**
+   * The confirmation: in full, or without contact values for a channel shared outside.
+   * `slackName` is the linked member's display name (plain text beside the Stuut name), or null.
+   */
   confirmation: (
     assignment: Assignment,
     learned: AssignmentLearnResult | null,
     shared: boolean,
+    slackName: string | null,
   ) => SlackMessage;
+  /** For a role change: the role the form showed, for the linked person's notice. */
+  roleBefore?: string | null;
   /** The modal's outcome line, mrkdwn, escaped. */
   summary: (assignment: Assignment) => string;
 }
@@ -256,12 +272,20 @@ async function afterSave<K extends string>(
         person,
         error instanceof StuutOutcomeUnknownError
           ? outcomeUnknownMessage(error.userMessage, error.action)
-          : assignmentFailedMessage(error.userMessage, action),
+          : surelyNotApplied(error)
+            ? assignmentFailedMessage(error.userMessage, action)
+            : maybeDoneMessage(error.userMessage),
       );
     }
     return;
   }
   const { assignment } = outcome;
+  const contact = assignment.internal_contact;
+  // The member the contact is, if linked: bounded, and null whenever Slack or the book fails.
+  const member = deps.members
+    ? await deps.members.memberOf(client, { id: contact.id, values: { email: contact.email } })
+    : null;
+  const slackName = member?.displayName ?? null;
   logger.info(
     {
       audit: AUDIT[action],
@@ -274,11 +298,13 @@ async function afterSave<K extends string>(
     },
     `internal contact ${action === 'add' ? 'added' : action === 'assign' ? 'assigned' : 'role changed'}`,
   );
-  const confirmation = request.confirmation(assignment, learned, false);
+  const confirmation = request.confirmation(assignment, learned, false, slackName);
   let toldPerson = false;
   if (target) {
     const shared = await sharedChannel;
-    const forChannel = shared ? request.confirmation(assignment, learned, true) : confirmation;
+    const forChannel = shared
+      ? request.confirmation(assignment, learned, true, slackName)
+      : confirmation;
     try {
       await client.chat.postMessage({ channel: target, ...forChannel });
     } catch (error) {
@@ -301,6 +327,25 @@ async function afterSave<K extends string>(
   }
   if (!shownInModal && !toldPerson) {
     await tellPerson(client, logger, person, savedNoticeMessage(confirmation));
+  }
+  // Someone gave another person's own contact a role: that person hears it, from the bot.
+  if (deps.notifySubject && member && member.userId !== person.userId) {
+    await client.chat
+      .postMessage({
+        channel: member.userId,
+        ...roleNoticeMessage({
+          action,
+          changerId: person.userId,
+          assignment,
+          roleBefore:
+            action === 'role'
+              ? (learned?.change.assignment?.roleBefore ?? request.roleBefore ?? null)
+              : null,
+        }),
+      })
+      .catch((error: unknown) => {
+        logger.info({ slackError: slackErrorCode(error) }, 'telling the contact themselves failed');
+      });
   }
 }
 

@@ -559,6 +559,47 @@ describe('the sandbox page in a real browser', () => {
     expect(sandbox.slack.warnings.filter((w) => w.includes('user_change'))).toEqual([]);
   });
 
+  test('drift: Priya’s new title in her Slack profile is proposed; Apply opens her form with it; saving updates Stuut and marks the proposal applied', async () => {
+    const PRIYA_MEMBER = 'U0PRIYA';
+    const row = page.locator(`#members tr.member-row[data-member-id="${PRIYA_MEMBER}"]`);
+    await row.locator('button.member-edit').click();
+    const form = page.locator(`#members tr.member-edit-row[data-member-id="${PRIYA_MEMBER}"] form`);
+    await form.locator('input[name="title"]').fill('VP, Customer Success');
+    await form.locator('button.member-save').click();
+
+    const proposal = page
+      .locator('.message[data-kind="channel"]', { hasText: "Priya Raman's Slack profile says" })
+      .last();
+    await proposal.waitFor();
+    await expect(proposal.textContent()).resolves.toContain('VP, Customer Success');
+    // What Stuut has now: earlier scenarios here may have changed her title.
+    await expect(proposal.textContent()).resolves.toContain(
+      `Stuut has ${sandbox.stuut.contact('ic_7Qm2xK9a')?.job_title ?? 'none'}`,
+    );
+
+    await proposal.locator('button[data-action-id="drift_apply"]').click();
+    await field('job_title').waitFor();
+    await expect(field('job_title').inputValue()).resolves.toBe('VP, Customer Success');
+    await page.click('.modal-submit');
+    const stuutTitle = page.locator(
+      `#contacts tr.stuut-row[data-contact-id="ic_7Qm2xK9a"] td[data-field="job_title"]`,
+    );
+    await stuutTitle.filter({ hasText: 'VP, Customer Success' }).waitFor();
+    expect(sandbox.stuut.contact('ic_7Qm2xK9a')?.job_title).toBe('VP, Customer Success');
+    const ts = await proposal.getAttribute('data-ts');
+    const same = page.locator(`.message[data-ts="${ts}"]`);
+    await same.filter({ hasText: 'Applied by' }).waitFor();
+    await expect(same.locator('button[data-action-id="drift_apply"]').count()).resolves.toBe(0);
+    await closeModal();
+  });
+
+  test('/contact update @priya opens her form: the member is found by her Slack email', async () => {
+    await sendCommand(page, '/contact update @priya');
+    await field('email').waitFor();
+    await expect(field('email').inputValue()).resolves.toBe('priya.raman@northwind.example');
+    await closeModal();
+  });
+
   test('escapes everything it renders: a contact named like HTML shows as text', async () => {
     const contact = sandbox.stuut.contact('ic_2Ks6jP4g');
     if (!contact) throw new Error('seed changed');

@@ -6,14 +6,15 @@ import { decodeChangeRoleButton, encodeChangeRoleButton } from '../assignmentMet
 import { ACTION_ID } from '../ids';
 import { BUTTON_VALUE_MAX, encodeUndoButton } from '../metadata';
 import { escapeToFit, slackDate, truncate, userMention } from '../mrkdwn';
-import { editButton, type SlackMessage } from './confirmation';
+import { editButton, type SlackMessage, slackNameNote } from './confirmation';
 import { contactFieldsSection, sharedDisplayName } from './contactText';
 
 /**
  * The messages of `/contact add`, `/contact assign`, `/contact roles` and a role change. Roles are
  * shown in words (`roleLabel`); every name, role, id and reason from outside is escaped. In a
  * channel shared with another organisation no contact value (so no email or phone number) appears
- * in the text, the blocks or a button value.
+ * in the text, the blocks or a button value. A linked member's Slack display name shows beside
+ * the contact's name as plain text, never a mention (which would notify them).
  */
 
 /** The most assignments `/contact roles` lists; more are counted in a line under them. */
@@ -116,14 +117,17 @@ export function addedMessage(model: {
   shared?: boolean;
   /** The book's version of the contact after this add, for the Edit button's form. */
   bookVersion?: number | null;
+  /** The linked member's Slack display name, shown as plain text (as the update's confirmation). */
+  slackName?: string | null;
 }): SlackMessage {
   const { assignment, userId, seenAt } = model;
   const contact = assignment.internal_contact;
   const shared = model.shared === true;
   const name = nameFor(contact, shared);
+  const note = slackNameNote(model.slackName, shared);
   const where = assignment.partner_id === null ? '' : ` for ${partner(assignment.partner_id)}`;
   const as = `as ${role(assignment.internal_role)}${where}`;
-  const head = `:bust_in_silhouette: ${userMention(userId)} added ${name.bold} to Stuut ${as}`;
+  const head = `:bust_in_silhouette: ${userMention(userId)} added ${name.bold}${note} to Stuut ${as}`;
   const text = `${userMention(userId)} added ${name.plain} to Stuut ${as}.`;
   const idLine = `Contact id ${code(contact.id)}`;
   if (shared) {
@@ -162,15 +166,19 @@ export function assignedMessage(model: {
   assignment: Assignment;
   userId: string;
   shared?: boolean;
+  /** The linked member's Slack display name, shown as plain text (as the update's confirmation). */
+  slackName?: string | null;
 }): SlackMessage {
   const { assignment, userId } = model;
-  const name = nameFor(assignment.internal_contact, model.shared === true);
+  const shared = model.shared === true;
+  const name = nameFor(assignment.internal_contact, shared);
+  const note = slackNameNote(model.slackName, shared);
   const where = assignment.partner_id === null ? '' : ` for ${partner(assignment.partner_id)}`;
   const what = `${role(assignment.internal_role)}${where}`;
   return {
     text: `${userMention(userId)} made ${name.plain} ${what}.`,
     blocks: [
-      section('summary', `:handshake: ${userMention(userId)} made ${name.bold} ${what}`),
+      section('summary', `:handshake: ${userMention(userId)} made ${name.bold}${note} ${what}`),
       context('meta', idsLine(assignment)),
       ...actions([buttonOf(assignment)]),
     ],
@@ -189,14 +197,22 @@ export function roleChangedMessage(model: {
   /** The recorded change an Undo button takes back; null: no Undo. */
   undoChangeId: number | null;
   shared?: boolean;
+  /** The linked member's Slack display name, shown as plain text (as the update's confirmation). */
+  slackName?: string | null;
 }): SlackMessage {
   const { assignment, userId } = model;
-  const name = nameFor(assignment.internal_contact, model.shared === true);
+  const shared = model.shared === true;
+  const name = nameFor(assignment.internal_contact, shared);
+  const note = slackNameNote(model.slackName, shared);
   const where = assignment.partner_id === null ? '' : ` for ${partner(assignment.partner_id)}`;
   const after = role(assignment.internal_role);
   const change =
     model.roleBefore === null ? `it is now ${after}` : `${role(model.roleBefore)} → ${after}`;
-  const what = `${name.bold}'s role${where}: ${change}`;
+  // "Priya Raman (Slack: priya)'s role" would read badly: with a Slack name, "the role of".
+  const what =
+    note === ''
+      ? `${name.bold}'s role${where}: ${change}`
+      : `the role of ${name.bold}${note}${where}: ${change}`;
   const undo: Button | null =
     typeof model.undoChangeId === 'number' && model.undoChangeId > 0
       ? {
@@ -225,9 +241,13 @@ export function roleUndoneMessage(model: {
   userId: string;
   originalUserId: string;
   shared?: boolean;
+  /** The linked member's Slack display name, shown as plain text (as the update's confirmation). */
+  slackName?: string | null;
 }): SlackMessage {
   const { assignment } = model;
-  const name = nameFor(assignment.internal_contact, model.shared === true);
+  const shared = model.shared === true;
+  const name = nameFor(assignment.internal_contact, shared);
+  const note = slackNameNote(model.slackName, shared);
   const who = userMention(model.userId);
   const whose =
     model.userId === model.originalUserId ? 'their own' : `${userMention(model.originalUserId)}'s`;
@@ -238,10 +258,47 @@ export function roleUndoneMessage(model: {
     blocks: [
       section(
         'undo',
-        `:leftwards_arrow_with_hook: ${who} undid ${whose} role change: ${name.bold} ${state}`,
+        `:leftwards_arrow_with_hook: ${who} undid ${whose} role change: ${name.bold}${note} ${state}`,
       ),
       context('meta', idsLine(assignment)),
       ...actions([buttonOf(assignment)]),
+    ],
+  };
+}
+
+/**
+ * The direct message to the person whose own contact was added, assigned or given another role
+ * (`CONTACT_NOTIFY_SUBJECT`): who did what. It goes to them alone, so their name shows as is
+ * (escaped); the only mention is of the person who made the change.
+ */
+export function roleNoticeMessage(model: {
+  action: 'add' | 'assign' | 'role';
+  changerId: string;
+  assignment: Assignment;
+  /** For a role change: the role before, when known. */
+  roleBefore?: string | null;
+}): SlackMessage {
+  const { assignment } = model;
+  const changer = userMention(model.changerId);
+  const what = role(assignment.internal_role);
+  const where = assignment.partner_id === null ? '' : ` for ${partner(assignment.partner_id)}`;
+  const before =
+    model.action === 'role' && model.roleBefore && model.roleBefore !== assignment.internal_role
+      ? ` (was ${role(model.roleBefore)})`
+      : '';
+  const head =
+    model.action === 'add'
+      ? `${changer} added you to Stuut as ${what}${where}`
+      : `${changer} made you ${what}${where}${before}`;
+  const name = escapeToFit(displayName(assignment.internal_contact).trim() || 'your contact', 200);
+  return {
+    text: truncate(`${head}.`, 3000),
+    blocks: [
+      section('notice', `${model.action === 'add' ? ':wave:' : ':handshake:'} ${head}.`),
+      context(
+        'about',
+        `You get this because *${name}* in Stuut is linked to your Slack account by email.`,
+      ),
     ],
   };
 }
@@ -315,6 +372,20 @@ export function outcomeUnknownMessage(reason: string, what: 'create' | 'assign')
   return {
     text: truncate(`${text}\n${check}`, 3000),
     blocks: [section('unknown', text), context('check', check)],
+  };
+}
+
+/**
+ * A role change, or an add or assign Stuut answered in a way the bot cannot read, that may or
+ * may not have been done, told to the person when the form is gone.
+ */
+export function maybeDoneMessage(reason: string): SlackMessage {
+  const text = `:warning: ${escapeToFit(reason, 2500)}`;
+  const check =
+    'Check the contact in the Stuut app before trying again: it may already show the change.';
+  return {
+    text: truncate(`${text}\n${check}`, 3000),
+    blocks: [section('maybe', text), context('check', check)],
   };
 }
 

@@ -41,8 +41,12 @@ export interface ConfirmationModel {
 /** Text that could be an email address or a phone number (as contactText's shared-channel rule). */
 const CONTACT_DATA_SHAPE = /@|\d(?:[\s().\-/]*\d){5,}/;
 
-/** " (Slack: priya)" after the contact's name, escaped; empty when there is no Slack name. */
-function slackNameNote(slackName: string | null | undefined, shared: boolean): string {
+/**
+ * " (Slack: priya)" after the contact's name: plain text, escaped, never a mention (which would
+ * notify the member); empty when there is no Slack name, or in a shared channel when the name
+ * looks like an email or a phone number.
+ */
+export function slackNameNote(slackName: string | null | undefined, shared: boolean): string {
   const name = (slackName ?? '').trim();
   if (name === '' || (shared && CONTACT_DATA_SHAPE.test(name))) return '';
   return ` (Slack: ${escapeMrkdwn(truncate(name, 100))})`;

@@ -14,8 +14,12 @@ import { sharedDisplayName } from './contactText';
  * that looks like an email or a number is left out. Every name and value is escaped.
  */
 
-/** The proposals the hour's digest lists by name; more are counted in a line under them. */
-export const DIGEST_LIMIT = 45;
+/**
+ * The proposals the hour's digest lists by name; more are counted in a line under them. Each open
+ * one takes two blocks (its section and its buttons): with the heading, the note on the buttons
+ * and one entry past the limit listed instead of "and 1 more", that is 2 + 2 × 24 = 50 blocks.
+ */
+export const DIGEST_LIMIT = 23;
 
 /** The proposals one page of `/contact drift` lists; the rest are behind More. */
 export const DRIFT_LIST_LIMIT = 40;
@@ -224,9 +228,32 @@ function plural(count: number, one: string, many: string): string {
 }
 
 /**
+ * One entry of the digest: its compact section, and for an open proposal an actions block with
+ * Apply and Dismiss (a section holds one accessory only); a decided one says who decided.
+ */
+function digestEntry(
+  index: number,
+  entry: { proposal: DriftProposal; contactName: string },
+  shared: boolean,
+): KnownBlock[] {
+  const { proposal } = entry;
+  const state = entryState(proposal);
+  const text = section(`entry_${index}`, `${compactText(entry, shared)}${state.note}`);
+  if (proposal.status !== 'open') return [text];
+  return [
+    text,
+    {
+      type: 'actions',
+      block_id: `actions_${index}`,
+      elements: [applyButton(proposal), dismissButton(proposal)],
+    },
+  ];
+}
+
+/**
  * The hour's digest: the proposals beyond the hourly limit (`max`), one compact section each,
- * Apply on the open ones; posted once and updated as more come. At most 50 blocks: past
- * DIGEST_LIMIT the rest are counted, for `/contact drift` to list.
+ * Apply and Dismiss under the open ones; posted once and updated as more come. At most 50
+ * blocks: past DIGEST_LIMIT the rest are counted, for `/contact drift` to list.
  */
 export function digestMessage(model: {
   entries: readonly { proposal: DriftProposal; contactName: string }[];
@@ -238,7 +265,11 @@ export function digestMessage(model: {
   const listed = entries.length > DIGEST_LIMIT + 1 ? entries.slice(0, DIGEST_LIMIT) : entries;
   const blocks: KnownBlock[] = [
     section('heading', heading),
-    ...listed.map((entry, index) => entrySection(`entry_${index}`, entry, shared)),
+    context(
+      'how',
+      '*Apply* opens the update form with the Slack values, to review and save. Only editors can apply or dismiss.',
+    ),
+    ...listed.flatMap((entry, index) => digestEntry(index, entry, shared)),
   ];
   if (listed.length < entries.length) {
     blocks.push(

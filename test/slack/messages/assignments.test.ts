@@ -11,6 +11,7 @@ import {
   outcomeUnknownMessage,
   ROLES_LIMIT,
   roleChangedMessage,
+  roleNoticeMessage,
   rolesMessage,
   roleUndoneMessage,
 } from '../../../src/slack/messages/assignments';
@@ -639,5 +640,230 @@ describe('assignmentFailedMessage', () => {
     expectValid(message);
     expect(message.text).toContain(EVIL_ESCAPED);
     expect(rendered(message)).not.toContain('<@U0EVE>');
+  });
+});
+
+describe('the linked member’s Slack name on add, assign and role confirmations', () => {
+  const MEMBER = 'U0PRIYA';
+  type Build = (slackName: string | null | undefined, shared: boolean) => SlackMessage;
+  const BUILDERS: [string, string, Build][] = [
+    [
+      'addedMessage',
+      'summary',
+      (slackName, shared) =>
+        addedMessage({
+          assignment: FLOATING(),
+          userId: USER,
+          seenAt: SAMPLE_SEEN_AT,
+          shared,
+          slackName,
+        }),
+    ],
+    [
+      'assignedMessage',
+      'summary',
+      (slackName, shared) =>
+        assignedMessage({ assignment: assignment(), userId: USER, shared, slackName }),
+    ],
+    [
+      'roleChangedMessage',
+      'summary',
+      (slackName, shared) =>
+        roleChangedMessage({
+          assignment: assignment({ internal_role: 'lead' }),
+          roleBefore: 'csm',
+          userId: USER,
+          undoChangeId: 42,
+          shared,
+          slackName,
+        }),
+    ],
+    [
+      'roleUndoneMessage',
+      'undo',
+      (slackName, shared) =>
+        roleUndoneMessage({
+          assignment: assignment({ internal_role: 'csm' }),
+          restoredRole: 'csm',
+          undoneRole: 'lead',
+          userId: BOB,
+          originalUserId: USER,
+          shared,
+          slackName,
+        }),
+    ],
+  ];
+
+  const [added, assigned, changed, undone] = BUILDERS.map(([, , build]) => build) as [
+    Build,
+    Build,
+    Build,
+    Build,
+  ];
+
+  test('shown beside the Stuut name, in plain text', () => {
+    expect(textOf(added('priya', false), 'summary')).toBe(
+      `:bust_in_silhouette: <@${USER}> added *Priya Raman* (Slack: priya) to Stuut as Account manager`,
+    );
+    expect(textOf(assigned('priya', false), 'summary')).toBe(
+      `:handshake: <@${USER}> made *Priya Raman* (Slack: priya) CSM for partner \`${PARTNER}\``,
+    );
+    expect(textOf(changed('priya', false), 'summary')).toBe(
+      `:arrows_counterclockwise: <@${USER}> changed the role of *Priya Raman* (Slack: priya) for partner \`${PARTNER}\`: CSM → Lead`,
+    );
+    expect(textOf(undone('priya', false), 'undo')).toBe(
+      `:leftwards_arrow_with_hook: <@${BOB}> undid <@${USER}>'s role change: *Priya Raman* (Slack: priya) is CSM again for partner \`${PARTNER}\` (was Lead)`,
+    );
+  });
+
+  test.each(BUILDERS)('%s: in a shared channel too, as the update confirmation', (_, id, build) => {
+    const message = build('priya', true);
+    expect(textOf(message, id)).toContain('*Priya Raman* (Slack: priya)');
+    expectNoContactData(message);
+    expectValid(message);
+  });
+
+  test.each(BUILDERS)(
+    '%s: in a shared channel a Slack name like an email or a number is left out',
+    (_, id, build) => {
+      for (const slackName of ['priya@example.com', '+1 415 555 0100']) {
+        const message = build(slackName, true);
+        expect(textOf(message, id)).not.toContain('(Slack:');
+        expect(JSON.stringify(message)).not.toContain('priya@example.com');
+        expectNoContactData(message);
+      }
+      // Not shared: the person's own organisation may see it.
+      expect(textOf(build('priya@example.com', false), id)).toContain('(Slack: priya@example.com)');
+    },
+  );
+
+  test.each(BUILDERS)('%s: absent, null or blank: as it always was', (_, _id, build) => {
+    for (const shared of [false, true]) {
+      const plain = build(undefined, shared);
+      expect(JSON.stringify(plain)).not.toContain('(Slack:');
+      for (const slackName of [null, '', '   ']) expect(build(slackName, shared)).toEqual(plain);
+      // The fallback text never carries it, as on the update's confirmation.
+      expect(build('priya', shared).text).toBe(plain.text);
+    }
+  });
+
+  test.each(BUILDERS)(
+    '%s: a Slack name with markup is escaped, never a mention',
+    (_, id, build) => {
+      for (const evil of [EVIL, `<@${MEMBER}>`, '<!here>']) {
+        for (const shared of [false, true]) {
+          const message = build(evil, shared);
+          expect(rendered(message)).not.toContain(evil);
+          expect(JSON.stringify(message)).not.toContain(`<@${MEMBER}`);
+          expect(JSON.stringify(message)).not.toContain('<@U0EVE');
+          const summary = textOf(message, id);
+          // Shared: a name with an @ could be an email, so it is left out.
+          if (shared && evil.includes('@')) expect(summary).not.toContain('(Slack:');
+          else
+            expect(summary).toContain(
+              `(Slack: ${evil.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')})`,
+            );
+          expectValid(message);
+        }
+      }
+      // No @ in it: shown escaped in a shared channel as well.
+      expect(textOf(build('<b> & *x*', true), id)).toContain('(Slack: &lt;b&gt; &amp; *x*)');
+    },
+  );
+
+  test.each(BUILDERS)('%s: a very long Slack name stays within Slack’s limits', (_, _id, build) => {
+    for (const shared of [false, true]) expectValid(build('<'.repeat(5000), shared));
+  });
+});
+
+describe('roleNoticeMessage', () => {
+  test('an assignment: "<@changer> made you CSM for partner ptn_…"', () => {
+    const message = roleNoticeMessage({
+      action: 'assign',
+      changerId: USER,
+      assignment: assignment(),
+    });
+    expect(message.text).toBe(`<@${USER}> made you CSM for partner \`${PARTNER}\`.`);
+    expect(textOf(message, 'notice')).toBe(
+      `:handshake: <@${USER}> made you CSM for partner \`${PARTNER}\`.`,
+    );
+    expect(contextOf(message, 'about')).toBe(
+      'You get this because *Priya Raman* in Stuut is linked to your Slack account by email.',
+    );
+    expectValid(message);
+  });
+
+  test('an add: "<@changer> added you to Stuut as CSM"', () => {
+    const message = roleNoticeMessage({
+      action: 'add',
+      changerId: USER,
+      assignment: FLOATING(),
+    });
+    expect(message.text).toBe(`<@${USER}> added you to Stuut as Account manager.`);
+    expect(textOf(message, 'notice')).toBe(
+      `:wave: <@${USER}> added you to Stuut as Account manager.`,
+    );
+    expectValid(message);
+  });
+
+  test('a role change says the role before, when known', () => {
+    const changed = assignment({ internal_role: 'lead' });
+    expect(
+      roleNoticeMessage({ action: 'role', changerId: USER, assignment: changed, roleBefore: 'csm' })
+        .text,
+    ).toBe(`<@${USER}> made you Lead for partner \`${PARTNER}\` (was CSM).`);
+    for (const roleBefore of [null, undefined, 'lead']) {
+      expect(
+        roleNoticeMessage({ action: 'role', changerId: USER, assignment: changed, roleBefore })
+          .text,
+      ).toBe(`<@${USER}> made you Lead for partner \`${PARTNER}\`.`);
+    }
+    // An assignment has no "before", whatever is passed.
+    expect(
+      roleNoticeMessage({
+        action: 'assign',
+        changerId: USER,
+        assignment: changed,
+        roleBefore: 'csm',
+      }).text,
+    ).not.toContain('was');
+  });
+
+  test('names, roles and partner ids are escaped; only the changer is mentioned', () => {
+    const message = roleNoticeMessage({
+      action: 'role',
+      changerId: USER,
+      assignment: assignment({ internal_role: EVIL, partner_id: '<!here>' }, { name: EVIL }),
+      roleBefore: '<@U0PRIYA>',
+    });
+    expectValid(message);
+    expect(rendered(message)).not.toContain('<!channel>');
+    expect(rendered(message)).not.toContain('<!here>');
+    expect(rendered(message)).not.toContain('<@U0PRIYA');
+    expect(rendered(message)).not.toContain('<@U0EVE');
+    expect(contextOf(message, 'about')).toContain(`*${EVIL_ESCAPED}*`);
+    expect(new Set(JSON.stringify(message).match(/<@[^>]*>/g))).toEqual(new Set([`<@${USER}>`]));
+    // A changer id that is not one is shown escaped, not as a mention.
+    expect(
+      roleNoticeMessage({ action: 'add', changerId: '<!here>', assignment: FLOATING() }).text,
+    ).toContain('&lt;!here&gt; added you');
+  });
+
+  test('a contact without a name is named by the email; long values fit', () => {
+    const unnamed = roleNoticeMessage({
+      action: 'assign',
+      changerId: USER,
+      assignment: assignment({}, { name: null, given_name: null, family_name: null }),
+    });
+    expect(contextOf(unnamed, 'about')).toContain(`*${SAMPLE_VALUES.email}*`);
+    const fill = '<'.repeat(5000);
+    expectValid(
+      roleNoticeMessage({
+        action: 'role',
+        changerId: USER,
+        assignment: assignment({ internal_role: fill, partner_id: fill }, { name: fill }),
+        roleBefore: fill,
+      }),
+    );
   });
 });

@@ -11,6 +11,7 @@ import {
   type ConfirmationModel,
   confirmationMessage,
   type SlackMessage,
+  slackNameNote,
 } from '../../../src/slack/messages/confirmation';
 import { decodeEditButton, decodeUndoButton } from '../../../src/slack/metadata';
 import { SAMPLE_VALUES, sampleContact, worstCaseSave } from '../../fixtures';
@@ -637,5 +638,29 @@ describe('confirmationMessage: the linked member’s Slack name', () => {
       }
       expect(validateMessage(message)).toEqual([]);
     }
+  });
+});
+
+describe('slackNameNote', () => {
+  test('" (Slack: name)", trimmed and escaped; empty without a name', () => {
+    expect(slackNameNote('  priya ', false)).toBe(' (Slack: priya)');
+    expect(slackNameNote('<!here> & *x*', false)).toBe(' (Slack: &lt;!here&gt; &amp; *x*)');
+    expect(slackNameNote('<@U0PRIYA>', false)).toBe(' (Slack: &lt;@U0PRIYA&gt;)');
+    for (const none of [null, undefined, '', '  ']) {
+      expect(slackNameNote(none, false)).toBe('');
+      expect(slackNameNote(none, true)).toBe('');
+    }
+  });
+
+  test('shared: shown, unless it looks like an email or a phone number', () => {
+    expect(slackNameNote('priya', true)).toBe(' (Slack: priya)');
+    for (const data of ['priya@example.com', '+1 415 555 0100', '(415) 555-0100']) {
+      expect(slackNameNote(data, true)).toBe('');
+      expect(slackNameNote(data, false)).not.toBe('');
+    }
+  });
+
+  test('a long name is cut', () => {
+    expect([...slackNameNote('x'.repeat(5000), false)].length).toBeLessThanOrEqual(120);
   });
 });

@@ -367,19 +367,63 @@ describe('digestMessage', () => {
     expectSound(message);
   });
 
-  test('one compact section per entry, with Apply for the open ones', () => {
+  test('one compact section per entry, with Apply and Dismiss under each open one', () => {
     const message = digestMessage({ entries: entries(2), shared: false, max: 10 });
     const entry = block(message, 'entry_0');
     expect(entry.text?.text).toBe(
       '*Person A*: job title *VP, Customer Success* in Slack, *Customer Success Manager* in Stuut; phone *+1 212 555 0147* in Slack, *+1 415 555 0100* in Stuut',
     );
-    expect(entry.accessory).toMatchObject({
-      type: 'button',
-      action_id: ACTION_ID.applyDrift,
-      value: '1',
-      style: 'primary',
+    expect(entry.accessory).toBeUndefined();
+    expect(blocksOf(message).map((b) => b.block_id)).toEqual([
+      'heading',
+      'how',
+      'entry_0',
+      'actions_0',
+      'entry_1',
+      'actions_1',
+    ]);
+    expect(block(message, 'actions_0')).toMatchObject({
+      type: 'actions',
+      elements: [
+        {
+          type: 'button',
+          action_id: ACTION_ID.applyDrift,
+          value: '1',
+          style: 'primary',
+          text: { type: 'plain_text', text: 'Apply' },
+        },
+        {
+          type: 'button',
+          action_id: ACTION_ID.dismissDrift,
+          value: '1',
+          text: { type: 'plain_text', text: 'Dismiss' },
+        },
+      ],
     });
-    expect(block(message, 'entry_1').accessory?.value).toBe('2');
+    expect(block(message, 'actions_1').elements?.map((e) => [e.action_id, e.value])).toEqual([
+      [ACTION_ID.applyDrift, '2'],
+      [ACTION_ID.dismissDrift, '2'],
+    ]);
+    expect(block(message, 'how').elements?.[0]?.text).toContain('*Apply* opens the update form');
+    expectSound(message);
+  });
+
+  test('every button decodes to its proposal id', () => {
+    const list = entries(30);
+    const message = digestMessage({ entries: list, shared: false, max: 10 });
+    const ids = new Set(list.map((e) => e.proposal.id));
+    const all = buttons(message);
+    expect(all.length).toBe(2 * DIGEST_LIMIT);
+    for (const b of all) {
+      expect([ACTION_ID.applyDrift, ACTION_ID.dismissDrift]).toContain(b.action_id);
+      expect(b.value).toMatch(/^[1-9][0-9]*$/);
+      expect(ids.has(Number(b.value))).toBe(true);
+    }
+    for (const actionId of [ACTION_ID.applyDrift, ACTION_ID.dismissDrift]) {
+      expect(all.filter((b) => b.action_id === actionId).map((b) => Number(b.value))).toEqual(
+        list.slice(0, DIGEST_LIMIT).map((e) => e.proposal.id),
+      );
+    }
   });
 
   test('decided entries are marked, without a button', () => {
@@ -392,21 +436,38 @@ describe('digestMessage', () => {
     );
     const message = digestMessage({ entries: list, shared: false, max: 10 });
     expect(block(message, 'entry_0').accessory).toBeUndefined();
+    expect(hasBlock(message, 'actions_0')).toBe(false);
     expect(block(message, 'entry_0').text?.text).toContain(
       `:white_check_mark: Applied by <@${ALICE}>`,
     );
     expect(block(message, 'entry_1').accessory).toBeUndefined();
+    expect(hasBlock(message, 'actions_1')).toBe(false);
     expect(block(message, 'entry_1').text?.text).toContain(
       `:no_entry_sign: Dismissed by <@${ALICE}>`,
     );
-    expect(block(message, 'entry_2').accessory?.action_id).toBe(ACTION_ID.applyDrift);
+    expect(block(message, 'actions_2').elements?.map((e) => e.action_id)).toEqual([
+      ACTION_ID.applyDrift,
+      ACTION_ID.dismissDrift,
+    ]);
+    expect(buttons(message).every((b) => b.value === '3')).toBe(true);
+    // Decided without a recorded decider: marked, still without buttons.
+    const unknown = digestMessage({
+      entries: entries(2, (i) => ({ status: i === 0 ? 'applied' : 'dismissed' })),
+      shared: false,
+      max: 10,
+    });
+    expect(buttons(unknown)).toEqual([]);
+    expect(block(unknown, 'entry_0').text?.text).toContain(':white_check_mark: Applied');
+    expect(block(unknown, 'entry_1').text?.text).toContain(':no_entry_sign: Dismissed');
     expectSound(message);
+    expectSound(unknown);
   });
 
   test('a shared channel sees no phone numbers', () => {
     const message = digestMessage({ entries: entries(5), shared: true, max: 10 });
     const all = JSON.stringify(message);
     for (const digits of PHONE_DIGITS) expect(all).not.toContain(digits);
+    expect(buttons(message)).toHaveLength(10);
     expect(block(message, 'entry_0').text?.text).toBe(
       '*Person A*: job title *VP, Customer Success* in Slack, *Customer Success Manager* in Stuut; a different phone number in Slack',
     );
@@ -420,6 +481,11 @@ describe('digestMessage', () => {
       expect(message.blocks.length).toBeLessThanOrEqual(50);
       const listed = blocksOf(message).filter((b) => b.block_id?.startsWith('entry_'));
       expect(listed).toHaveLength(DIGEST_LIMIT);
+      expect(blocksOf(message).filter((b) => b.type === 'actions')).toHaveLength(DIGEST_LIMIT);
+      if (shared) {
+        const all = JSON.stringify(message);
+        for (const digits of PHONE_DIGITS) expect(all).not.toContain(digits);
+      }
       expect(block(message, 'more').elements?.[0]?.text).toBe(
         `and ${200 - DIGEST_LIMIT} more: run \`/contact drift\``,
       );
@@ -429,7 +495,7 @@ describe('digestMessage', () => {
   );
 
   test('lists them all up to one past the limit; beyond, the limit and a count of the rest', () => {
-    for (const count of [DIGEST_LIMIT, DIGEST_LIMIT + 1, DIGEST_LIMIT + 2, 49, 50]) {
+    for (const count of [1, DIGEST_LIMIT, DIGEST_LIMIT + 1, DIGEST_LIMIT + 2, 49, 50, 200]) {
       const message = digestMessage({ entries: entries(count), shared: false, max: 10 });
       expect(message.blocks.length).toBeLessThanOrEqual(50);
       const listed = blocksOf(message).filter((b) => b.block_id?.startsWith('entry_')).length;
@@ -456,6 +522,15 @@ describe('digestMessage', () => {
       expectOnlyOwnMarkup(message);
       expectSound(message);
     }
+  });
+
+  test('the worst case, every listed entry open, is exactly within 50 blocks', () => {
+    // One past the limit is listed rather than counted: 2 + 2 × (DIGEST_LIMIT + 1) blocks.
+    const message = digestMessage({ entries: entries(DIGEST_LIMIT + 1), shared: false, max: 10 });
+    expect(message.blocks.length).toBe(2 + 2 * (DIGEST_LIMIT + 1));
+    expect(message.blocks.length).toBeLessThanOrEqual(50);
+    const counted = digestMessage({ entries: entries(DIGEST_LIMIT + 2), shared: false, max: 10 });
+    expect(counted.blocks.length).toBe(2 + 2 * DIGEST_LIMIT + 1);
   });
 
   test('worst-case values stay within Slack’s limits', () => {

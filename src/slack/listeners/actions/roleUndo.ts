@@ -146,17 +146,23 @@ async function announceRoleUndo(
   undoneRole: string,
 ): Promise<void> {
   const { body, client } = request;
-  const message = roleUndoneMessage({
+  const model = {
     assignment: restored,
     restoredRole: restored.internal_role,
     undoneRole,
     userId: request.userId,
     originalUserId: change.slackUser,
-  });
+  };
+  const message = roleUndoneMessage(model);
   const target = deps.contactUpdatesChannel ?? body.channel?.id ?? null;
   if (target) {
+    // A channel shared with another organisation gets no contact values (a name may be an email).
+    const shared = await deps.channels.isShared(client, target, 5_000);
     try {
-      await client.chat.postMessage({ channel: target, ...message });
+      await client.chat.postMessage({
+        channel: target,
+        ...roleUndoneMessage({ ...model, shared }),
+      });
     } catch (error) {
       deps.logger.warn({ slackError: slackErrorCode(error) }, 'undo confirmation post failed');
       await request.tell(message);

@@ -159,13 +159,14 @@ export function makeAddSubmit(deps: AssignmentSubmitDeps) {
         formAgain: (notice, notes) =>
           addFormView({ metadata, values: typed, role, known: null, notice, notes }),
         change: { source: 'add', changes: createdFields },
-        confirmation: (assignment, learned, shared) =>
+        confirmation: (assignment, learned, shared, slackName) =>
           addedMessage({
             assignment,
             userId: body.user.id,
             seenAt: assignment.internal_contact.modified_at ?? deps.now().toISOString(),
             shared,
             bookVersion: learned?.current.version ?? null,
+            slackName,
           }),
         summary: (assignment) =>
           `:white_check_mark: *Added ${escapeMrkdwn(displayName(assignment.internal_contact))}* as ${escapeMrkdwn(roleLabel(assignment.internal_role))}.`,
@@ -251,8 +252,8 @@ export function makeAssignSubmit(deps: AssignmentSubmitDeps) {
         inline: assignFormErrors,
         formAgain,
         change: { source: 'assign', changes: () => [] },
-        confirmation: (assignment, _learned, shared) =>
-          assignedMessage({ assignment, userId: body.user.id, shared }),
+        confirmation: (assignment, _learned, shared, slackName) =>
+          assignedMessage({ assignment, userId: body.user.id, shared, slackName }),
         summary: (assignment) =>
           `:white_check_mark: *${escapeMrkdwn(displayName(assignment.internal_contact))}* is now ${escapeMrkdwn(roleLabel(assignment.internal_role))} for partner \`${escapeMrkdwn(assignment.partner_id ?? partnerId)}\`.`,
       },
@@ -357,15 +358,16 @@ export function makeRoleSubmit(deps: AssignmentSubmitDeps) {
         formAgain: (notice, notes) => roleFormView({ metadata, notice, note: notes.role ?? null }),
         change: { source: 'role', changes: () => [] },
         release: claimed ? () => deps.book.releaseAssignment(metadata.assignmentId) : undefined,
-        confirmation: (assignment, learned, shared) =>
+        roleBefore: metadata.roleBefore,
+        confirmation: (assignment, learned, shared, slackName) =>
           roleChangedMessage({
             assignment,
             roleBefore: learned?.change.assignment?.roleBefore ?? metadata.roleBefore,
             userId: body.user.id,
             // Undo needs the recorded change and its role before.
-            undoChangeId:
-              learned && learned.change.assignment?.roleBefore ? learned.change.id : null,
+            undoChangeId: learned?.change.assignment?.roleBefore ? learned.change.id : null,
             shared,
+            slackName,
           }),
         summary: (assignment) =>
           `:white_check_mark: *${escapeMrkdwn(metadata.contactName)}*: ${escapeMrkdwn(roleLabel(metadata.roleBefore))} → ${escapeMrkdwn(roleLabel(assignment.internal_role))} for partner \`${escapeMrkdwn(metadata.partnerId)}\`.`,
