@@ -13,7 +13,6 @@ import type { BookDatabase, DriftProposalsTable, Engine, ProposalPosted } from '
 type Db = Kysely<BookDatabase> | Transaction<BookDatabase>;
 type ProposalRow = Selectable<DriftProposalsTable>;
 
-const HOUR_MS = 60 * 60_000;
 /** Passes of openProposal: a second only after losing an insert race to another instance. */
 const OPEN_ATTEMPTS = 3;
 

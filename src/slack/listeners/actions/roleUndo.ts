@@ -63,7 +63,7 @@ export async function undoRoleChange(
     deps.logger.error({ err: error }, 'contact book failed to claim an undo');
     return null;
   });
-  if (!claim || claim.kind !== 'claimed') {
+  if (claim?.kind !== 'claimed') {
     await tell(
       !claim
         ? bookUnavailableMessage(null)
