@@ -157,6 +157,23 @@ describe('add, assign and change role', () => {
     },
   );
 
+  test('a slow Stuut: the add is acknowledged with "Saving…" within 3 s, then shows the outcome', async () => {
+    const form = await addAda();
+    h.stuut.failNext({ kind: 'delay', ms: 2_600 });
+    const ack = await h.driver.submitView(form.id);
+    expect(ack.ms).toBeLessThan(3_000);
+    expect(JSON.stringify(ack.json)).toContain('Saving');
+    await h.settle();
+    expect(creates()).toBe(1);
+    expect(JSON.stringify(h.slack.getView(form.id)?.blocks)).toContain('Added');
+    // The audit line names who added whom, with ids and the role, never the values.
+    const audit = h.logs.lines
+      .map((line) => JSON.parse(line))
+      .find((e) => e.audit === 'contact_added');
+    expect(audit).toMatchObject({ slackUser: 'U0ALICE', role: 'csm', partnerId: null });
+    expect(JSON.stringify(audit)).not.toContain(ADA);
+  });
+
   test('add after a 429 with Retry-After: a second POST once the wait is over', async () => {
     const form = await addAda();
     h.stuut.failNext({ kind: 'status', status: 429, headers: { 'Retry-After': '1' } });

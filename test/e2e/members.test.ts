@@ -311,8 +311,8 @@ describe('/contact drift', () => {
       timing: { driftProgressEveryMs: 0 },
     });
     try {
-      // 250 more members: two pages of 200. Two of the seeded people's profiles differ.
-      for (let i = 0; i < 250; i++) {
+      // 1,050 more members: six pages of 200. Two of the seeded people's profiles differ.
+      for (let i = 0; i < 1050; i++) {
         h.slack.addMember({ id: `U0MANY${i}`, name: `many${i}`, realName: `Many ${i}` });
       }
       h.slack.changeMemberSilently(PRIYA_MEMBER, { profile: { title: 'VP, Customer Success' } });
@@ -322,8 +322,17 @@ describe('/contact drift', () => {
       expect(JSON.stringify(ack.json)).toContain('Checking Slack profiles');
       await h.settle();
       const pages = h.slack.callsTo('users.list');
-      // One refused, then both pages.
-      expect(pages.length).toBe(3);
+      // One refused, then the six pages.
+      expect(pages.length).toBe(7);
+      // Slack takes 5 posts to a response_url: 4 progress updates (one after each page until
+      // then), then the list; every one replaces the command's answer and was accepted.
+      const posts = h.slack.responseUrlPosts.filter((post) => post.url === ack.responseUrl);
+      expect(posts).toHaveLength(5);
+      expect(posts.every((post) => post.status === 200)).toBe(true);
+      expect(
+        posts.map((post) => (post.body as { replace_original?: boolean }).replace_original),
+      ).toEqual([true, true, true, true, true]);
+      expect(JSON.stringify(posts[3]?.body)).toContain('Checking Slack profiles');
       // The command's answer, replaced through its response_url (progress, then the list).
       const answer = h.slack.messages.filter((m) => m.kind === 'ephemeral').at(-1);
       expect(answer?.editedAt).toBeDefined();
