@@ -15,7 +15,7 @@ import {
   surelyNotApplied,
 } from '../stuut/errors';
 import type { ChannelSharing } from './channels';
-import { type Person, slackErrorCode, tellPerson } from './delivery';
+import { deliverConfirmation, type Person, slackErrorCode, tellPerson } from './delivery';
 import type { MemberDirectory } from './members';
 import {
   assignmentFailedMessage,
@@ -24,7 +24,6 @@ import {
   roleNoticeMessage,
 } from './messages/assignments';
 import type { SlackMessage } from './messages/confirmation';
-import { confirmationUndeliveredMessage, savedNoticeMessage } from './messages/notices';
 import { BOOK_LEARN_MAX_MS, CHANNEL_LOOKUP_MAX_MS } from './saveFlow';
 import { assignmentResultView, assignmentSavingView } from './views/assignmentForms';
 
@@ -298,36 +297,15 @@ async function afterSave<K extends string>(
     },
     `internal contact ${action === 'add' ? 'added' : action === 'assign' ? 'assigned' : 'role changed'}`,
   );
-  const confirmation = request.confirmation(assignment, learned, false, slackName);
-  let toldPerson = false;
-  if (target) {
-    const shared = await sharedChannel;
-    const forChannel = shared
-      ? request.confirmation(assignment, learned, true, slackName)
-      : confirmation;
-    try {
-      await client.chat.postMessage({ channel: target, ...forChannel });
-    } catch (error) {
-      const code = slackErrorCode(error);
-      logger.warn(
-        { slackError: code, channel: target },
-        'confirmation post failed; telling the person',
-      );
-      await tellPerson(
-        client,
-        logger,
-        person,
-        confirmationUndeliveredMessage(forChannel, target, code),
-      );
-      toldPerson = true;
-    }
-  } else {
-    await tellPerson(client, logger, person, confirmation);
-    toldPerson = true;
-  }
-  if (!shownInModal && !toldPerson) {
-    await tellPerson(client, logger, person, savedNoticeMessage(confirmation));
-  }
+  await deliverConfirmation({
+    client,
+    logger,
+    person,
+    target,
+    sharedChannel,
+    shownInModal,
+    message: (shared) => request.confirmation(assignment, learned, shared, slackName),
+  });
   // Someone gave another person's own contact a role: that person hears it, from the bot.
   if (deps.notifySubject && member && member.userId !== person.userId) {
     await client.chat

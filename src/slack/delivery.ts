@@ -2,6 +2,7 @@ import type { WebClient } from '@slack/web-api';
 import { request } from 'undici';
 import type { Logger } from '../logger';
 import type { SlackMessage } from './messages/confirmation';
+import { confirmationUndeliveredMessage, savedNoticeMessage } from './messages/notices';
 import type { Origin } from './metadata';
 
 export interface Person {
@@ -105,4 +106,58 @@ export async function tellPerson(
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : 'unknown';
+}
+
+/**
+ * A confirmation to its channel: without contact values when the channel is shared with another
+ * organisation. When the bot cannot post there, the person gets that very version (with what
+ * to do), since they may forward it there; without a channel, they get it in full. When the
+ * modal is gone and nothing reached them yet, a short "saved" notice does.
+ */
+export async function deliverConfirmation(p: {
+  client: WebClient;
+  logger: Logger;
+  person: Person;
+  /** Where it goes; null: only to the person. */
+  target: string | null;
+  sharedChannel: Promise<boolean>;
+  shownInModal: boolean;
+  /** The confirmation, in full or for a shared channel. */
+  message: (shared: boolean) => SlackMessage;
+}): Promise<void> {
+  const { client, logger, person, target } = p;
+  const confirmation = p.message(false);
+  let toldPerson = false;
+  if (target) {
+    const shared = await p.sharedChannel;
+    if (shared) {
+      logger.info(
+        { channel: target },
+        'shared channel: the confirmation leaves out contact values',
+      );
+    }
+    const forChannel = shared ? p.message(true) : confirmation;
+    try {
+      await client.chat.postMessage({ channel: target, ...forChannel });
+    } catch (error) {
+      const code = slackErrorCode(error);
+      logger.warn(
+        { slackError: code, channel: target },
+        'confirmation post failed; telling the person',
+      );
+      await tellPerson(
+        client,
+        logger,
+        person,
+        confirmationUndeliveredMessage(forChannel, target, code),
+      );
+      toldPerson = true;
+    }
+  } else {
+    await tellPerson(client, logger, person, confirmation);
+    toldPerson = true;
+  }
+  if (!p.shownInModal && !toldPerson) {
+    await tellPerson(client, logger, person, savedNoticeMessage(confirmation));
+  }
 }

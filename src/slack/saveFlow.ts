@@ -36,16 +36,12 @@ import {
   surelyNotApplied,
 } from '../stuut/errors';
 import type { ChannelSharing } from './channels';
-import { type Person, slackErrorCode, tellPerson } from './delivery';
+import { deliverConfirmation, type Person, slackErrorCode, tellPerson } from './delivery';
 import { type DriftDeps, markApplied } from './drift';
 import type { MemberDirectory } from './members';
 import { confirmationMessage } from './messages/confirmation';
 import { subjectNoticeMessage } from './messages/members';
-import {
-  confirmationUndeliveredMessage,
-  savedNoticeMessage,
-  saveFailedMessage,
-} from './messages/notices';
+import { saveFailedMessage } from './messages/notices';
 import type { FormMetadata } from './metadata';
 import { slackDate, userMention } from './mrkdwn';
 import {
@@ -398,43 +394,15 @@ async function afterSave(
   };
   // In full for the person who saved (the modal, ephemeral messages, their DM); the channel
   // gets it without values when it is shared with another organisation.
-  const confirmation = confirmationMessage(model);
-  const target = confirmationTarget(deps, request);
-  let toldPerson = false;
-  if (target) {
-    const shared = await sharedChannel;
-    if (shared) {
-      logger.info(
-        { channel: target },
-        'shared channel: the confirmation leaves out contact values',
-      );
-    }
-    const forChannel = shared ? confirmationMessage({ ...model, shared: true }) : confirmation;
-    try {
-      await client.chat.postMessage({ channel: target, ...forChannel });
-    } catch (error) {
-      const code = slackErrorCode(error);
-      logger.warn(
-        { slackError: code, channel: target },
-        'confirmation post failed; telling the person',
-      );
-      await tellPerson(
-        client,
-        logger,
-        person,
-        // The version meant for that channel: if it is shared, nothing here may carry values
-        // a person could forward there.
-        confirmationUndeliveredMessage(forChannel, target, code),
-      );
-      toldPerson = true;
-    }
-  } else {
-    await tellPerson(client, logger, person, confirmation);
-    toldPerson = true;
-  }
-  if (!shownInModal && !toldPerson) {
-    await tellPerson(client, logger, person, savedNoticeMessage(confirmation));
-  }
+  await deliverConfirmation({
+    client,
+    logger,
+    person,
+    target: confirmationTarget(deps, request),
+    sharedChannel,
+    shownInModal,
+    message: (shared) => confirmationMessage(shared ? { ...model, shared: true } : model),
+  });
   const proposalId = request.metadata.proposalId;
   if (proposalId && deps.drift) await markApplied(deps.drift, client, proposalId, person.userId);
   // Someone changed another person's own contact: that person hears it, from the bot.

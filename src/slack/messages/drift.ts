@@ -318,21 +318,24 @@ export function driftListMessage(model: {
     context('how', '*Apply* opens the update form with the Slack values, to review and save.'),
     ...listed.map((entry, index) => entrySection(`entry_${index}`, entry, false)),
   ];
-  if (more && moreAfter !== null) {
-    blocks.push({
-      type: 'actions',
-      block_id: 'more',
-      elements: [
-        {
-          type: 'button',
-          action_id: ACTION_ID.moreDrift,
-          text: { type: 'plain_text', text: 'More', emoji: true },
-          value: String(moreAfter),
-        },
-      ],
-    });
-  }
+  if (more && moreAfter !== null) blocks.push(moreButton(moreAfter));
   return { text: heading, blocks };
+}
+
+/** "More": the next page of open proposals, after this id. */
+function moreButton(afterId: number): KnownBlock {
+  return {
+    type: 'actions',
+    block_id: 'more',
+    elements: [
+      {
+        type: 'button',
+        action_id: ACTION_ID.moreDrift,
+        text: { type: 'plain_text', text: 'More', emoji: true },
+        value: String(afterId),
+      },
+    ],
+  };
 }
 
 /** A page after More: the next open proposals, without the check's counts. */
@@ -354,20 +357,7 @@ function laterPage(model: {
     section('heading', heading),
     ...listed.map((entry, index) => entrySection(`entry_${index}`, entry, false)),
   ];
-  if (more && moreAfter !== null) {
-    blocks.push({
-      type: 'actions',
-      block_id: 'more',
-      elements: [
-        {
-          type: 'button',
-          action_id: ACTION_ID.moreDrift,
-          text: { type: 'plain_text', text: 'More', emoji: true },
-          value: String(moreAfter),
-        },
-      ],
-    });
-  }
+  if (more && moreAfter !== null) blocks.push(moreButton(moreAfter));
   return { text: heading, blocks };
 }
 

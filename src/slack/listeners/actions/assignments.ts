@@ -10,7 +10,6 @@ import type { AssignmentEntry, Book, BookEntry } from '../../../book/book';
 import { isRole } from '../../../domain/assignment';
 import { displayName } from '../../../domain/contact';
 import { normaliseField } from '../../../domain/form';
-import { withDeadline } from '../../../inflight';
 import type { Logger } from '../../../logger';
 import {
   type AssignFormMetadata,
@@ -18,15 +17,15 @@ import {
   decodeAssignFormMetadata,
   decodeChangeRoleButton,
 } from '../../assignmentMetadata';
-import { type EditorCheck, editorDeniedMessage } from '../../authorization';
+import type { EditorCheck } from '../../authorization';
 import { slackErrorCode, tellPerson } from '../../delivery';
 import { rolesMessage } from '../../messages/assignments';
 import { bookUnavailableMessage } from '../../messages/find';
 import { formUnavailableMessage, staleButtonMessage } from '../../messages/notices';
-import type { Origin } from '../../metadata';
 import { escapeMrkdwn } from '../../mrkdwn';
 import { assignFormView, readAssignForm, roleFormView } from '../../views/assignmentForms';
 import { formForBookEntry, formForUnknownId, pickerLabel } from '../../views/contactForm';
+import { allowedToAct, bookLookup, originOfAction } from '../shared';
 import { asStateValues } from '../views/contactSubmit';
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
@@ -37,42 +36,6 @@ export interface AssignmentActionDeps {
   logger: Logger;
   editors: EditorCheck;
   bookWithinMs: number;
-}
-
-function originOf(body: BlockAction): Origin {
-  return { channelId: body.channel?.id ?? null, responseUrl: body.response_url ?? null };
-}
-
-/** A lookup while someone waits: undefined when the book failed or was too slow. */
-async function fromBook<T>(
-  deps: AssignmentActionDeps,
-  work: () => Promise<T>,
-  what: string,
-): Promise<T | undefined> {
-  try {
-    const found = await withDeadline(work(), deps.bookWithinMs);
-    if (found === undefined)
-      deps.logger.error({ withinMs: deps.bookWithinMs }, `contact book too slow: ${what}`);
-    return found;
-  } catch (error) {
-    deps.logger.error({ err: error }, `contact book failed: ${what}`);
-    return undefined;
-  }
-}
-
-/** Buttons that open something are for editors only; everyone else is told why. */
-async function allowed(deps: AssignmentActionDeps, args: ButtonArgs | InputArgs) {
-  const { body, client } = args;
-  const decision = await deps.editors.check({ userId: body.user.id, teamId: body.user.team_id });
-  if (decision.allowed) return true;
-  const person = { userId: body.user.id, origin: originOf(body) };
-  await tellPerson(
-    client,
-    deps.logger,
-    person,
-    editorDeniedMessage(decision, deps.editors.editors),
-  );
-  return false;
 }
 
 /** Opens a modal from a button's trigger; says so when Slack will not. */
@@ -88,7 +51,7 @@ async function openModal(deps: AssignmentActionDeps, args: ButtonArgs, view: Mod
 }
 
 async function stale(deps: AssignmentActionDeps, args: ButtonArgs | InputArgs) {
-  const person = { userId: args.body.user.id, origin: originOf(args.body) };
+  const person = { userId: args.body.user.id, origin: originOfAction(args.body) };
   await tellPerson(args.client, deps.logger, person, staleButtonMessage());
 }
 
@@ -103,7 +66,7 @@ export function makeOpenKnownContact(deps: AssignmentActionDeps) {
       await stale(deps, args);
       return;
     }
-    const entry = await fromBook(deps, () => deps.book.get(contactId), 'known contact');
+    const entry = await bookLookup(deps, () => deps.book.get(contactId), 'known contact');
     const view = entry
       ? formForBookEntry(entry, { origin: metadata.origin })
       : formForUnknownId(contactId, { origin: metadata.origin });
@@ -126,7 +89,7 @@ export async function emailCheck(
   // The country matters only to phones, never to an email.
   const checked = normaliseField('email', typed, 'US');
   if (!checked.ok) return { grown: false, note: `Not an email yet: ${checked.reason}` };
-  const known = await fromBook(deps, () => deps.book.findByEmail(checked.value), 'assign email');
+  const known = await bookLookup(deps, () => deps.book.findByEmail(checked.value), 'assign email');
   if (known) {
     return {
       grown: false,
@@ -157,7 +120,7 @@ export function makeAssignEmailCheck(deps: AssignmentActionDeps) {
     const grown = check ? check.grown || metadata.grown : metadata.grown;
     const next: AssignFormMetadata = { ...metadata, grown };
     const contact = state.contactId
-      ? await fromBook(deps, () => deps.book.get(state.contactId ?? ''), 'assign contact')
+      ? await bookLookup(deps, () => deps.book.get(state.contactId ?? ''), 'assign contact')
       : null;
     const view = assignFormView({
       metadata: next,
@@ -187,26 +150,26 @@ export function makeAssignEmailCheck(deps: AssignmentActionDeps) {
 export function makeChangeRoleButton(deps: AssignmentActionDeps) {
   return async (args: ButtonArgs) => {
     await args.ack();
-    if (!(await allowed(deps, args))) return;
+    if (!(await allowedToAct(deps, args.body, args.client))) return;
     const value = decodeChangeRoleButton(args.action.value ?? '');
     if (!value) {
       await stale(deps, args);
       return;
     }
     const [assignment, contact] = await Promise.all([
-      fromBook<AssignmentEntry | null>(
+      bookLookup<AssignmentEntry | null>(
         deps,
         () => deps.book.getAssignment(value.assignmentId),
         'role form',
       ),
-      fromBook<BookEntry | null>(deps, () => deps.book.get(value.contactId), 'role form'),
+      bookLookup<BookEntry | null>(deps, () => deps.book.get(value.contactId), 'role form'),
     ]);
     await openModal(
       deps,
       args,
       roleFormView({
         metadata: {
-          origin: originOf(args.body),
+          origin: originOfAction(args.body),
           assignmentId: value.assignmentId,
           partnerId: value.partnerId,
           contactId: value.contactId,
@@ -222,14 +185,14 @@ export function makeChangeRoleButton(deps: AssignmentActionDeps) {
 export function makeAssignContactButton(deps: AssignmentActionDeps) {
   return async (args: ButtonArgs) => {
     await args.ack();
-    if (!(await allowed(deps, args))) return;
+    if (!(await allowedToAct(deps, args.body, args.client))) return;
     const contactId = args.action.value ?? '';
-    const entry = await fromBook(deps, () => deps.book.get(contactId), 'assign button');
+    const entry = await bookLookup(deps, () => deps.book.get(contactId), 'assign button');
     await openModal(
       deps,
       args,
       assignFormView({
-        metadata: { origin: originOf(args.body), grown: false },
+        metadata: { origin: originOfAction(args.body), grown: false },
         contact: entry ? { id: entry.id, label: pickerLabel(entry.id, entry.values) } : null,
         email: null,
         partnerId: null,
@@ -243,14 +206,14 @@ export function makeAssignContactButton(deps: AssignmentActionDeps) {
 export function makeShowRolesButton(deps: AssignmentActionDeps) {
   return async (args: ButtonArgs) => {
     await args.ack();
-    if (!(await allowed(deps, args))) return;
+    if (!(await allowedToAct(deps, args.body, args.client))) return;
     const contactId = args.action.value ?? '';
-    const entry = await fromBook(deps, () => deps.book.get(contactId), 'roles button');
+    const entry = await bookLookup(deps, () => deps.book.get(contactId), 'roles button');
     const message = entry ? await rolesReply(deps, entry) : bookUnavailableMessage(null);
     await args
       .respond({ response_type: 'ephemeral', replace_original: true, ...message })
       .catch(async () => {
-        const person = { userId: args.body.user.id, origin: originOf(args.body) };
+        const person = { userId: args.body.user.id, origin: originOfAction(args.body) };
         await tellPerson(args.client, deps.logger, person, message);
       });
   };
@@ -258,7 +221,7 @@ export function makeShowRolesButton(deps: AssignmentActionDeps) {
 
 /** One contact's roles as the book knows them, or why they cannot be shown. */
 export async function rolesReply(deps: AssignmentActionDeps, entry: BookEntry) {
-  const assignments = await fromBook(deps, () => deps.book.assignmentsOf(entry.id), 'roles');
+  const assignments = await bookLookup(deps, () => deps.book.assignmentsOf(entry.id), 'roles');
   return assignments
     ? rolesMessage({ contactId: entry.id, name: displayName(entry.values), assignments })
     : bookUnavailableMessage(null);

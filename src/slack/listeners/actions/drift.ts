@@ -7,40 +7,21 @@ import type {
 import type { ContactField } from '../../../domain/contact';
 import { phoneForPeople } from '../../../domain/phone';
 import { withDeadline } from '../../../inflight';
-import { type EditorCheck, editorDeniedMessage } from '../../authorization';
+import type { EditorCheck } from '../../authorization';
 import { slackErrorCode, tellPerson } from '../../delivery';
 import { type DriftDeps, openProposalsPage, showDecision } from '../../drift';
 import { proposalDecidedMessage } from '../../messages/driftNotices';
 import { bookUnavailableMessage } from '../../messages/find';
 import { formUnavailableMessage, staleButtonMessage } from '../../messages/notices';
-import type { Origin } from '../../metadata';
 import { addFormView } from '../../views/assignmentForms';
 import { formForBookEntry } from '../../views/contactForm';
+import { allowedToAct, originOfAction } from '../shared';
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
 
 export interface DriftActionDeps extends DriftDeps {
   editors: EditorCheck;
   bookWithinMs: number;
-}
-
-function originOf(body: BlockAction): Origin {
-  return { channelId: body.channel?.id ?? null, responseUrl: body.response_url ?? null };
-}
-
-/** Apply and Dismiss are for editors only, as every change is. */
-async function allowed(deps: DriftActionDeps, args: ButtonArgs): Promise<boolean> {
-  const { body, client } = args;
-  const decision = await deps.editors.check({ userId: body.user.id, teamId: body.user.team_id });
-  if (decision.allowed) return true;
-  const person = { userId: body.user.id, origin: originOf(body) };
-  await tellPerson(
-    client,
-    deps.logger,
-    person,
-    editorDeniedMessage(decision, deps.editors.editors),
-  );
-  return false;
 }
 
 function proposalIdOf(args: ButtonArgs): number | null {
@@ -53,8 +34,8 @@ export function makeApplyDrift(deps: DriftActionDeps) {
   return async (args: ButtonArgs) => {
     await args.ack();
     const { body, client } = args;
-    const person = { userId: body.user.id, origin: originOf(body) };
-    if (!(await allowed(deps, args))) return;
+    const person = { userId: body.user.id, origin: originOfAction(body) };
+    if (!(await allowedToAct(deps, args.body, args.client))) return;
     const id = proposalIdOf(args);
     const tell = (message: Parameters<typeof tellPerson>[3]) =>
       tellPerson(client, deps.logger, person, message);
@@ -110,8 +91,8 @@ export function makeDismissDrift(deps: DriftActionDeps) {
   return async (args: ButtonArgs) => {
     await args.ack();
     const { body, client } = args;
-    const person = { userId: body.user.id, origin: originOf(body) };
-    if (!(await allowed(deps, args))) return;
+    const person = { userId: body.user.id, origin: originOfAction(body) };
+    if (!(await allowedToAct(deps, args.body, args.client))) return;
     const id = proposalIdOf(args);
     if (id === null) {
       await tellPerson(client, deps.logger, person, staleButtonMessage());
@@ -148,7 +129,7 @@ export function makeDismissDrift(deps: DriftActionDeps) {
 export function makeMoreDrift(deps: DriftActionDeps) {
   return async (args: ButtonArgs) => {
     await args.ack();
-    if (!(await allowed(deps, args))) return;
+    if (!(await allowedToAct(deps, args.body, args.client))) return;
     const afterId = Number(args.action.value);
     let message: Awaited<ReturnType<typeof openProposalsPage>>;
     try {
@@ -168,7 +149,7 @@ export function makeAddMember(deps: DriftActionDeps) {
   return async (args: ButtonArgs) => {
     await args.ack();
     const { body, client } = args;
-    if (!(await allowed(deps, args))) return;
+    if (!(await allowedToAct(deps, args.body, args.client))) return;
     const userId = args.action.value ?? '';
     const profile = /^[UW][A-Z0-9]{2,}$/.test(userId)
       ? await deps.members.profileOf(client, userId)
@@ -182,7 +163,7 @@ export function makeAddMember(deps: DriftActionDeps) {
     if (profile?.title) values.job_title = profile.title;
     if (profile?.phone) values.phone = profile.phone;
     const view = addFormView({
-      metadata: { origin: originOf(body), knownContactId: null },
+      metadata: { origin: originOfAction(body), knownContactId: null },
       values,
       role: null,
       known: null,
@@ -197,7 +178,7 @@ export function makeAddMember(deps: DriftActionDeps) {
       await tellPerson(
         client,
         deps.logger,
-        { userId: body.user.id, origin: originOf(body) },
+        { userId: body.user.id, origin: originOfAction(body) },
         formUnavailableMessage(),
       );
     }

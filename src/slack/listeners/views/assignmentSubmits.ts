@@ -10,7 +10,6 @@ import {
   validateAddForm,
   validateAssignForm,
 } from '../../../domain/newContact';
-import { withDeadline } from '../../../inflight';
 import type { StuutClient } from '../../../stuut/client';
 import { InvalidPartnerIdError, type StuutError, StuutHttpError } from '../../../stuut/errors';
 import { type AssignmentFlowDeps, type KeyedErrors, saveAssignment } from '../../assignmentFlow';
@@ -35,6 +34,7 @@ import {
   roleFormView,
 } from '../../views/assignmentForms';
 import { pickerLabel } from '../../views/contactForm';
+import { bookLookup } from '../shared';
 import { asStateValues } from './contactSubmit';
 
 export interface AssignmentSubmitDeps extends AssignmentFlowDeps {
@@ -60,23 +60,6 @@ async function editorRefusal(deps: AssignmentSubmitDeps, body: ViewArgs['body'])
 
 function teamOf(body: ViewArgs['body']): string | null {
   return body.team?.id ?? body.user.team_id ?? null;
-}
-
-/** A book lookup while the person waits: undefined when the book failed or was too slow. */
-async function lookup<T>(
-  deps: AssignmentSubmitDeps,
-  work: () => Promise<T>,
-  what: string,
-): Promise<T | undefined> {
-  try {
-    const found = await withDeadline(work(), deps.bookWithinMs);
-    if (found === undefined)
-      deps.logger.error({ withinMs: deps.bookWithinMs }, `contact book too slow: ${what}`);
-    return found;
-  } catch (error) {
-    deps.logger.error({ err: error }, `contact book failed: ${what}`);
-    return undefined;
-  }
 }
 
 /** Stuut's refusals that name a field of a new contact: 422 per field, 409 on the email. */
@@ -130,7 +113,11 @@ export function makeAddSubmit(deps: AssignmentSubmitDeps) {
     const role: Role = newContact.internal_role;
     const typed = input.values;
     // Stuut keeps one contact per email: a known one is offered, not created again.
-    const known = await lookup(deps, () => deps.book.findByEmail(newContact.email), 'add check');
+    const known = await bookLookup(
+      deps,
+      () => deps.book.findByEmail(newContact.email),
+      'add check',
+    );
     if (known) {
       await ack({
         response_action: 'update',
@@ -202,7 +189,7 @@ export function makeAssignSubmit(deps: AssignmentSubmitDeps) {
     let chosen: BookEntry | null = null;
     if (result.target.kind === 'contact') {
       const { contactId } = result.target;
-      const entry = await lookup(deps, () => deps.book.get(contactId), 'assign contact');
+      const entry = await bookLookup(deps, () => deps.book.get(contactId), 'assign contact');
       if (!entry) {
         await ack({
           response_action: 'errors',
@@ -306,7 +293,7 @@ export function makeRoleSubmit(deps: AssignmentSubmitDeps) {
     }
     const owner = `user:${body.user.id}`;
     const now = deps.now();
-    const claim = await lookup(
+    const claim = await bookLookup(
       deps,
       () =>
         deps.book.claimAssignment(
