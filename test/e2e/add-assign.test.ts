@@ -133,6 +133,20 @@ describe('add, assign and change role', () => {
     expect(posts()).toHaveLength(0);
   });
 
+  test('a Stuut that answers a duplicate email with the existing contact: handled as an add, and the book learns her', async () => {
+    await h.close();
+    h = await startHarness({ book: 'empty', contactUpdatesChannel: 'C0UPDATES' });
+    h.stuut.duplicateCreate = 'existing';
+    const form = await openForm('add priya.raman@northwind.example role=lead');
+    await h.driver.submitView(form.id);
+    await h.settle();
+    expect(creates()).toBe(1);
+    expect(posts().at(-1)?.text).toContain('added');
+    expect(lastPost()).toContain(PRIYA);
+    const roles = await h.driver.slashCommand({ text: 'roles priya' });
+    expect(JSON.stringify(roles.json)).toContain('Lead');
+  });
+
   test.each([
     ['a reset after Stuut applied it', { kind: 'reset-after-apply' as const }],
     ['a reset before', { kind: 'reset' as const }],

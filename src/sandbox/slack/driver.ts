@@ -319,6 +319,8 @@ export class SlackClientDriver {
 
   /** `@priya` → `<@U0PRIYA|priya.raman>` for a member of that handle or display name. */
   private mentionMembers(text: string): string {
+    // Most commands name nobody: the member list (a copy) is read only when one might.
+    if (!/(^|\s)@/.test(text)) return text;
     const members = this.emulator.members();
     return text.replace(/(^|\s)@([\p{L}\p{N}._-]+)/gu, (whole, before: string, name: string) => {
       const wanted = name.toLowerCase();
