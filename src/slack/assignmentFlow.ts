@@ -8,14 +8,15 @@ import type { FieldChange } from '../domain/diff';
 import { BotFailureError } from '../errors';
 import { withDeadline } from '../inflight';
 import type { Logger } from '../logger';
+import { StuutError, StuutOutcomeUnknownError, surelyNotApplied } from '../stuut/errors';
+import { type ChannelSharing, sharedWhileSaving } from './channels';
 import {
-  StuutError,
-  StuutHttpError,
-  StuutOutcomeUnknownError,
-  surelyNotApplied,
-} from '../stuut/errors';
-import type { ChannelSharing } from './channels';
-import { deliverConfirmation, type Person, slackErrorCode, tellPerson } from './delivery';
+  deliverConfirmation,
+  type Person,
+  slackErrorCode,
+  tellPerson,
+  tellSubject,
+} from './delivery';
 import type { MemberDirectory } from './members';
 import {
   assignmentFailedMessage,
@@ -24,7 +25,7 @@ import {
   roleNoticeMessage,
 } from './messages/assignments';
 import type { SlackMessage } from './messages/confirmation';
-import { BOOK_LEARN_MAX_MS, CHANNEL_LOOKUP_MAX_MS } from './saveFlow';
+import { BOOK_LEARN_MAX_MS, CHANNEL_LOOKUP_MAX_MS, logFailure } from './saveFlow';
 import { assignmentResultView, assignmentSavingView } from './views/assignmentForms';
 
 /**
@@ -121,13 +122,13 @@ export async function saveAssignment<K extends string>(
     (error: unknown) => ({ ok: false as const, error: toFailure(error, logger) }),
   );
   const target = deps.contactUpdatesChannel ?? request.person.origin.channelId;
-  const shared: Promise<boolean> = target
-    ? deps.channels.isShared(
-        request.client,
-        target,
-        Math.max(0, Math.min(CHANNEL_LOOKUP_MAX_MS, deps.saveBudgetMs / 2)),
-      )
-    : Promise.resolve(false);
+  const shared = sharedWhileSaving(
+    deps.channels,
+    request.client,
+    target,
+    deps.saveBudgetMs,
+    CHANNEL_LOOKUP_MAX_MS,
+  );
 
   const early = await withDeadline(pending, deps.ackWithinMs);
   await request
@@ -263,7 +264,7 @@ async function afterSave<K extends string>(
   const { person, client, action } = request;
   if (!outcome.ok) {
     const { error } = outcome;
-    logFailure(logger, action, error);
+    logFailure(logger, { action }, error, `${action} failed`);
     if (!shownInModal) {
       await tellPerson(
         client,
@@ -307,35 +308,21 @@ async function afterSave<K extends string>(
     message: (shared) => request.confirmation(assignment, learned, shared, slackName),
   });
   // Someone gave another person's own contact a role: that person hears it, from the bot.
-  if (deps.notifySubject && member && member.userId !== person.userId) {
-    await client.chat
-      .postMessage({
-        channel: member.userId,
-        ...roleNoticeMessage({
-          action,
-          changerId: person.userId,
-          assignment,
-          roleBefore:
-            action === 'role'
-              ? (learned?.change.assignment?.roleBefore ?? request.roleBefore ?? null)
-              : null,
-        }),
-      })
-      .catch((error: unknown) => {
-        logger.info({ slackError: slackErrorCode(error) }, 'telling the contact themselves failed');
-      });
-  }
-}
-
-function logFailure(logger: Logger, action: AssignmentAction, error: Failure): void {
-  if (error instanceof BotFailureError) return; // logged with its stack where it was caught
-  if (error instanceof StuutHttpError && (error.status === 401 || error.status === 403)) {
-    logger.error(
-      { action, status: error.status },
-      'Stuut refused STUUT_API_TOKEN: renew the token in the bot configuration',
-    );
-    return;
-  }
-  const level = error instanceof StuutHttpError && error.status < 500 ? 'info' : 'warn';
-  logger[level]({ action, error: error.name, detail: error.message }, `${action} failed`);
+  await tellSubject({
+    client,
+    logger,
+    enabled: deps.notifySubject,
+    member,
+    actorId: person.userId,
+    message: () =>
+      roleNoticeMessage({
+        action,
+        changerId: person.userId,
+        assignment,
+        roleBefore:
+          action === 'role'
+            ? (learned?.change.assignment?.roleBefore ?? request.roleBefore ?? null)
+            : null,
+      }),
+  });
 }

@@ -92,3 +92,20 @@ export function createChannelSharing(options: ChannelSharingOptions): ChannelSha
     },
   };
 }
+
+/**
+ * Whether a confirmation's channel is shared, asked while Stuut works so that it costs the
+ * confirmation no time: bounded by half the save budget (at most `maxMs`), never rejects, and
+ * "shared" when unknown. No channel: nothing to share.
+ */
+export function sharedWhileSaving(
+  channels: ChannelSharing,
+  client: WebClient,
+  target: string | null,
+  saveBudgetMs: number,
+  maxMs: number,
+): Promise<boolean> {
+  return target
+    ? channels.isShared(client, target, Math.max(0, Math.min(maxMs, saveBudgetMs / 2)))
+    : Promise.resolve(false);
+}

@@ -161,3 +161,23 @@ export async function deliverConfirmation(p: {
     await tellPerson(client, logger, person, savedNoticeMessage(confirmation));
   }
 }
+
+/**
+ * CONTACT_NOTIFY_SUBJECT: the member a contact is hears, by direct message, when someone else
+ * changed their contact. Never the person who acted; a failure only costs the notice.
+ */
+export async function tellSubject(p: {
+  client: WebClient;
+  logger: Logger;
+  enabled: boolean | undefined;
+  member: { userId: string } | null;
+  actorId: string;
+  message: () => SlackMessage;
+}): Promise<void> {
+  if (!p.enabled || !p.member || p.member.userId === p.actorId) return;
+  await p.client.chat
+    .postMessage({ channel: p.member.userId, ...p.message() })
+    .catch((error: unknown) => {
+      p.logger.info({ slackError: slackErrorCode(error) }, 'telling the contact themselves failed');
+    });
+}

@@ -35,8 +35,14 @@ import {
   StuutHttpError,
   surelyNotApplied,
 } from '../stuut/errors';
-import type { ChannelSharing } from './channels';
-import { deliverConfirmation, type Person, slackErrorCode, tellPerson } from './delivery';
+import { type ChannelSharing, sharedWhileSaving } from './channels';
+import {
+  deliverConfirmation,
+  type Person,
+  slackErrorCode,
+  tellPerson,
+  tellSubject,
+} from './delivery';
 import { type DriftDeps, markApplied } from './drift';
 import type { MemberDirectory } from './members';
 import { confirmationMessage } from './messages/confirmation';
@@ -174,13 +180,13 @@ export async function saveContact(deps: SaveFlowDeps, request: SaveRequest): Pro
   // Whether the confirmation's channel is shared is asked while Stuut works, so it costs the
   // confirmation no time. Bounded, never rejects, and "shared" when unknown.
   const target = confirmationTarget(deps, request);
-  const shared: Promise<boolean> = target
-    ? deps.channels.isShared(
-        request.client,
-        target,
-        Math.max(0, Math.min(CHANNEL_LOOKUP_MAX_MS, deps.saveBudgetMs / 2)),
-      )
-    : Promise.resolve(false);
+  const shared = sharedWhileSaving(
+    deps.channels,
+    request.client,
+    target,
+    deps.saveBudgetMs,
+    CHANNEL_LOOKUP_MAX_MS,
+  );
 
   const early = await withDeadline(pending, deps.ackWithinMs);
   // A lost acknowledgement (a socket that dropped meanwhile) must not stop what follows: the
@@ -351,7 +357,7 @@ async function afterSave(
   const { person, contactId, client } = request;
   if (!outcome.ok) {
     const { error } = outcome;
-    logFailure(logger, contactId, error);
+    logFailure(logger, { contactId }, error, 'save failed');
     if (!shownInModal) {
       const idEditable = idIsWrong(error);
       await tellPerson(
@@ -406,33 +412,42 @@ async function afterSave(
   const proposalId = request.metadata.proposalId;
   if (proposalId && deps.drift) await markApplied(deps.drift, client, proposalId, person.userId);
   // Someone changed another person's own contact: that person hears it, from the bot.
-  if (deps.notifySubject && member && member.userId !== person.userId) {
-    await client.chat
-      .postMessage({
-        channel: member.userId,
-        ...subjectNoticeMessage({
-          changerId: person.userId,
-          contactName: displayName(contact),
-          changes,
-        }),
-      })
-      .catch((error: unknown) => {
-        logger.info({ slackError: slackErrorCode(error) }, 'telling the contact themselves failed');
-      });
-  }
+  await tellSubject({
+    client,
+    logger,
+    enabled: deps.notifySubject,
+    member,
+    actorId: person.userId,
+    message: () =>
+      subjectNoticeMessage({
+        changerId: person.userId,
+        contactName: displayName(contact),
+        changes,
+      }),
+  });
 }
 
-function logFailure(logger: Logger, contactId: string, error: SaveError): void {
-  if (error instanceof BotFailureError) return; // logged with its stack where it was caught
+/**
+ * A save, add, assign or role change that failed: a refused token is an error for whoever runs
+ * the bot; Stuut's refusals are info, its failures a warning. The bot's own bugs were logged,
+ * with their stack, where they were caught.
+ */
+export function logFailure(
+  logger: Logger,
+  facts: Record<string, unknown>,
+  error: StuutError | BotFailureError,
+  message: string,
+): void {
+  if (error instanceof BotFailureError) return;
   if (error instanceof StuutHttpError && (error.status === 401 || error.status === 403)) {
     logger.error(
-      { contactId, status: error.status },
+      { ...facts, status: error.status },
       'Stuut refused STUUT_API_TOKEN: renew the token in the bot configuration',
     );
     return;
   }
   const level = error instanceof StuutHttpError && error.status < 500 ? 'info' : 'warn';
-  logger[level]({ contactId, error: error.name, detail: error.message }, 'save failed');
+  logger[level]({ ...facts, error: error.name, detail: error.message }, message);
 }
 
 /** How long the version claim may take before Save goes ahead without it. */

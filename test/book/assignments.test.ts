@@ -1,17 +1,12 @@
-import { type Kysely, Migrator, sql } from 'kysely';
+import { Migrator, sql } from 'kysely';
 import type { Book } from '../../src/book/book';
 import type { ChangeSource, NewAssignmentChange } from '../../src/book/history';
 import { bookMigrations } from '../../src/book/migrations';
 import { openBook } from '../../src/book/open';
-import { migrationPool, postgresKysely } from '../../src/book/postgres';
-import type { BookDatabase } from '../../src/book/schema';
-import { openSqliteFile, sqliteKysely } from '../../src/book/sqlite';
-import { type BookLocation, withoutPassword } from '../../src/config';
 import type { Assignment } from '../../src/domain/assignment';
 import type { ContactValues, InternalContact } from '../../src/domain/contact';
 import { CONTACT_FIELDS } from '../../src/domain/contact';
-import { freshDatabase } from '../pg/cluster';
-import { ENGINES } from './engines';
+import { booksOn, ENGINES, kyselyFor, unopenedLocation } from './engines';
 
 /**
  * The book's assignments, on SQLite and on PostgreSQL: what a create, an assign and a role
@@ -86,23 +81,11 @@ const CREATED_FIELDS = CONTACT_FIELDS.filter((field) => PRIYA_VALUES[field] !== 
 
 describe.each(ENGINES)('assignments in the book on %s', (name, makeEngine) => {
   const engine = makeEngine();
-  const opened: Book[] = [];
+  const { current, open } = booksOn(engine);
   let book: Book;
-
-  async function open(): Promise<Book> {
-    const another = await openBook(engine.location());
-    opened.push(another);
-    return another;
-  }
-
-  beforeEach(async () => {
-    await engine.reset();
-    book = await open();
+  beforeEach(() => {
+    book = current();
   });
-  afterEach(async () => {
-    await Promise.all(opened.splice(0).map((each) => each.close()));
-  });
-  afterAll(() => engine.dispose());
 
   /** `/contact add`: Priya created with a floating CSM assignment. */
   function created(seenAt = at(-60_000)) {
@@ -510,21 +493,8 @@ describe.each(ENGINES)('a book on %s migrated from before assignments', (name, m
   beforeEach(() => engine.reset());
   afterAll(() => engine.dispose());
 
-  /** A location whose database nothing has opened yet. */
-  async function emptyLocation(): Promise<BookLocation> {
-    if (name === 'SQLite') return engine.location();
-    const url = await freshDatabase();
-    return { engine: 'postgres', url, shown: withoutPassword(url) };
-  }
-
-  function kyselyFor(location: BookLocation): Kysely<BookDatabase> {
-    return location.engine === 'sqlite'
-      ? sqliteKysely(openSqliteFile(location.path))
-      : postgresKysely(migrationPool(location.url));
-  }
-
   it('keeps the contacts and changes it had; their changes have no assignment', async () => {
-    const location = await emptyLocation();
+    const location = await unopenedLocation(name, engine);
     const db = kyselyFor(location);
     try {
       const migrator = new Migrator({ db, provider: bookMigrations(location.engine) });

@@ -8,7 +8,7 @@ import { CANDIDATE_ROWS, prefixUpperBound } from '../../src/book/wordIndex';
 import { type BookLocation, withoutPassword } from '../../src/config';
 import type { ContactValues, InternalContact } from '../../src/domain/contact';
 import { clusterCaFile, clusterUrl, freshDatabase } from '../pg/cluster';
-import { ENGINES, withClient } from './engines';
+import { booksOn, ENGINES, withClient } from './engines';
 
 const SEEN = new Date('2025-03-14T09:26:53.589Z');
 const LATER = new Date('2025-03-15T10:00:00.000Z');
@@ -51,25 +51,11 @@ const RAM = stuut('ic_ram', { email: 'ram@example.org', given_name: 'Ram', famil
 
 describe.each(ENGINES)('the book on %s', (name, makeEngine) => {
   const engine = makeEngine();
+  const { current, open, closedByTest } = booksOn(engine);
   let book: Book;
-  const opened: Book[] = [];
-
-  async function open(): Promise<Book> {
-    const another = await openBook(engine.location());
-    opened.push(another);
-    return another;
-  }
-
-  beforeEach(async () => {
-    await engine.reset();
-    book = await open();
+  beforeEach(() => {
+    book = current();
   });
-
-  afterEach(async () => {
-    await Promise.all(opened.splice(0).map((each) => each.close()));
-  });
-
-  afterAll(() => engine.dispose());
 
   describe('learn', () => {
     it('stores a new contact at version 1, with no previous entry', async () => {
@@ -367,7 +353,7 @@ describe.each(ENGINES)('the book on %s', (name, makeEngine) => {
   it('keeps its contents when closed and opened again', async () => {
     await book.learn(PRIYA, SEEN);
     await book.close();
-    opened.splice(opened.indexOf(book), 1);
+    closedByTest(book);
     const reopened = await open();
     expect((await reopened.get('ic_priya'))?.values.given_name).toBe('Priya');
     expect((await reopened.search('priya', 10)).total).toBe(1);

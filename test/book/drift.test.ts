@@ -1,14 +1,9 @@
-import { type Kysely, Migrator, sql } from 'kysely';
+import { Migrator, sql } from 'kysely';
 import type { Book, DriftDifference, MemberLink } from '../../src/book/book';
 import { bookMigrations } from '../../src/book/migrations';
 import { openBook } from '../../src/book/open';
-import { migrationPool, postgresKysely } from '../../src/book/postgres';
-import type { BookDatabase } from '../../src/book/schema';
-import { openSqliteFile, sqliteKysely } from '../../src/book/sqlite';
-import { type BookLocation, withoutPassword } from '../../src/config';
 import type { ContactValues, InternalContact } from '../../src/domain/contact';
-import { freshDatabase } from '../pg/cluster';
-import { ENGINES } from './engines';
+import { booksOn, ENGINES, kyselyFor, unopenedLocation } from './engines';
 
 /**
  * Member links and drift proposals in the book, on SQLite and on PostgreSQL: links (a member
@@ -80,23 +75,11 @@ function proposal(
 
 describe.each(ENGINES)('member links and drift proposals in the book on %s', (name, makeEngine) => {
   const engine = makeEngine();
-  const opened: Book[] = [];
+  const { current, open } = booksOn(engine);
   let book: Book;
-
-  async function open(): Promise<Book> {
-    const another = await openBook(engine.location());
-    opened.push(another);
-    return another;
-  }
-
-  beforeEach(async () => {
-    await engine.reset();
-    book = await open();
+  beforeEach(() => {
+    book = current();
   });
-  afterEach(async () => {
-    await Promise.all(opened.splice(0).map((each) => each.close()));
-  });
-  afterAll(() => engine.dispose());
 
   describe('links', () => {
     it('saves a link and finds it by contact and by member', async () => {
@@ -561,21 +544,8 @@ describe.each(ENGINES)('a book on %s migrated from 0003', (name, makeEngine) => 
   beforeEach(() => engine.reset());
   afterAll(() => engine.dispose());
 
-  /** A location whose database nothing has opened yet. */
-  async function emptyLocation(): Promise<BookLocation> {
-    if (name === 'SQLite') return engine.location();
-    const url = await freshDatabase();
-    return { engine: 'postgres', url, shown: withoutPassword(url) };
-  }
-
-  function kyselyFor(location: BookLocation): Kysely<BookDatabase> {
-    return location.engine === 'sqlite'
-      ? sqliteKysely(openSqliteFile(location.path))
-      : postgresKysely(migrationPool(location.url));
-  }
-
   it('keeps its contacts and history, and links and proposes from then on', async () => {
-    const location = await emptyLocation();
+    const location = await unopenedLocation(name, engine);
     const db = kyselyFor(location);
     try {
       const migrator = new Migrator({ db, provider: bookMigrations(location.engine) });

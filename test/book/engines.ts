@@ -1,7 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Kysely } from 'kysely';
 import { Client } from 'pg';
+import type { Book } from '../../src/book/book';
+import { openBook } from '../../src/book/open';
+import { migrationPool, postgresKysely } from '../../src/book/postgres';
+import type { BookDatabase } from '../../src/book/schema';
+import { openSqliteFile, sqliteKysely } from '../../src/book/sqlite';
 import { type BookLocation, withoutPassword } from '../../src/config';
 import { freshDatabase } from '../pg/cluster';
 
@@ -83,3 +89,58 @@ export const ENGINES: [string, () => EngineUnderTest][] = [
   ['SQLite', sqliteEngine],
   ['PostgreSQL', postgresEngine],
 ];
+
+/**
+ * Books on the engine for each test of the suite that calls it: a fresh, empty database before
+ * each test, the first book opened on it (`current()`), `open()` for more instances on the
+ * same database, and every one closed after the test.
+ */
+export function booksOn(engine: EngineUnderTest): {
+  current(): Book;
+  open(): Promise<Book>;
+  /** A book the test closed itself: not closed again. */
+  closedByTest(book: Book): void;
+} {
+  const opened: Book[] = [];
+  let first: Book | undefined;
+  const open = async (): Promise<Book> => {
+    const another = await openBook(engine.location());
+    opened.push(another);
+    return another;
+  };
+  beforeEach(async () => {
+    await engine.reset();
+    first = await open();
+  });
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((each) => each.close()));
+  });
+  afterAll(() => engine.dispose());
+  return {
+    current() {
+      if (!first) throw new Error('booksOn: no book outside a test');
+      return first;
+    },
+    open,
+    closedByTest(book) {
+      opened.splice(opened.indexOf(book), 1);
+    },
+  };
+}
+
+/** For migration tests: a location whose database nothing has opened yet. */
+export async function unopenedLocation(
+  name: string,
+  engine: EngineUnderTest,
+): Promise<BookLocation> {
+  if (name === 'SQLite') return engine.location();
+  const url = await freshDatabase();
+  return { engine: 'postgres', url, shown: withoutPassword(url) };
+}
+
+/** Kysely on a location without the book around it, to migrate it step by step. */
+export function kyselyFor(location: BookLocation): Kysely<BookDatabase> {
+  return location.engine === 'sqlite'
+    ? sqliteKysely(openSqliteFile(location.path))
+    : postgresKysely(migrationPool(location.url));
+}

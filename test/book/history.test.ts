@@ -1,9 +1,8 @@
 import type { Book } from '../../src/book/book';
 import type { ChangeSource, NewChange } from '../../src/book/history';
-import { openBook } from '../../src/book/open';
 import type { ContactValues, InternalContact } from '../../src/domain/contact';
 import type { FieldChange } from '../../src/domain/diff';
-import { ENGINES } from './engines';
+import { booksOn, ENGINES } from './engines';
 
 /**
  * The book's history contract, on SQLite and on PostgreSQL: changes recorded with the values
@@ -53,23 +52,11 @@ function newChange(
 
 describe.each(ENGINES)('history in the book on %s', (name, makeEngine) => {
   const engine = makeEngine();
-  const opened: Book[] = [];
+  const { current, open } = booksOn(engine);
   let book: Book;
-
-  async function open(): Promise<Book> {
-    const another = await openBook(engine.location());
-    opened.push(another);
-    return another;
-  }
-
-  beforeEach(async () => {
-    await engine.reset();
-    book = await open();
+  beforeEach(() => {
+    book = current();
   });
-  afterEach(async () => {
-    await Promise.all(opened.splice(0).map((each) => each.close()));
-  });
-  afterAll(() => engine.dispose());
 
   /** Priya learned from Stuut once (version 1), as a save's answer would. */
   async function known(id = 'ic_priya') {

@@ -5,7 +5,28 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { AssignmentEntry, Book, BookEntry } from '../../book/book';
-import type { ChangeRecord, ChangeSource } from '../../book/history';
+import type { ChangeRecord } from '../../book/history';
+import type {
+  ContactField,
+  PageAssignment,
+  PageBookAssignment,
+  PageBookEntry,
+  PageChange,
+  PageHistory,
+  PageMember,
+  PagePartner,
+} from './page/state';
+
+export type {
+  PageAssignment,
+  PageBookAssignment,
+  PageBookEntry,
+  PageChange,
+  PageHistory,
+  PageMember,
+  PagePartner,
+} from './page/state';
+
 import { roleLabel } from '../../domain/assignment';
 import { ClientValidationError, type SlackClientDriver, type SlackEmulator } from '../slack';
 import type { SlackMember } from '../slack/members';
@@ -127,24 +148,6 @@ const CONTACT_FIELDS = [
   'phone',
   'job_title',
 ] as const;
-type ContactField = (typeof CONTACT_FIELDS)[number];
-
-/**
- * A member of the emulated Slack workspace, as the side panel's members list shows it: `name`
- * is the full name people see, `handle` Slack's `name`. Bots (and Slackbot) and deactivated
- * members are listed with their flags; the page offers no profile edit for them.
- */
-export interface PageMember {
-  id: string;
-  name: string;
-  handle: string;
-  displayName: string;
-  email: string | null;
-  title: string;
-  phone: string;
-  deleted: boolean;
-  isBot: boolean;
-}
 
 /** Slackbot is not flagged as a bot in users.list, but nobody edits its profile. */
 const SLACKBOT_ID = 'USLACKBOT';
@@ -162,89 +165,6 @@ export function pageMembers(members: readonly SlackMember[]): PageMember[] {
     isBot: member.is_bot || member.id === SLACKBOT_ID,
   }));
 }
-
-/** A book entry as the page gets it. */
-export interface PageBookEntry {
-  id: string;
-  values: Record<ContactField, string | null>;
-  knownFrom: 'stuut' | 'import';
-  modifiedAt: string | null;
-  seenAt: string;
-  version: number;
-}
-
-/** A partner (a customer) of the emulated Stuut, with how many assignments it has. */
-export interface PagePartner {
-  id: string;
-  name: string;
-  assignments: number;
-}
-
-/** One of Stuut's assignments, as the side panel shows it: the role in words too. */
-export interface PageAssignment {
-  id: string;
-  contactId: string;
-  /** Null for a floating assignment (no partner). */
-  partnerId: string | null;
-  /** The partner's name in the emulated Stuut; null when floating or not a known partner. */
-  partnerName: string | null;
-  role: string;
-  roleLabel: string;
-  remoteId: string | null;
-  createdAt: string;
-  modifiedAt: string | null;
-}
-
-/**
- * One assignment the book knows, compared with Stuut's of the same id: `same` role, a role
- * that `differs` (Stuut's then in `stuutRole`), or `book_only` (Stuut has no such assignment).
- */
-export interface PageBookAssignment extends PageAssignment {
-  seenAt: string;
-  status: 'same' | 'differs' | 'book_only';
-  stuutRole: string | null;
-  stuutRoleLabel: string | null;
-}
-
-/** A role given or changed, as the side panel's history shows it. */
-export interface PageAssignmentChange {
-  assignmentId: string;
-  partnerId: string | null;
-  partnerName: string | null;
-  roleBefore: string | null;
-  roleBeforeLabel: string | null;
-  roleAfter: string;
-  roleAfterLabel: string;
-}
-
-/** One recorded change of a contact, as the side panel's history shows it. */
-export interface PageChange {
-  id: number;
-  at: string;
-  /** The Slack user who saved it, with their name in the emulated workspace. */
-  who: { id: string; name: string };
-  source: ChangeSource;
-  /** Each changed field; `before` is null both when empty and when unknown (`beforeKnown`). */
-  changes: {
-    field: ContactField;
-    before: string | null;
-    beforeKnown: boolean;
-    after: string | null;
-  }[];
-  modifiedAt: string | null;
-  /** For an undo: the change it took back. */
-  undoes: number | null;
-  /** The undo that took this change back, once one did. */
-  undoneBy: number | null;
-  versionAfter: number;
-  /** For an add, an assign or a role change (and its undo); absent for other changes. */
-  assignment?: PageAssignmentChange;
-}
-
-/** One page of a contact's history, newest first; `error` when the book could not answer. */
-export type PageHistory =
-  | { ok: true; contactId: string; changes: PageChange[]; hasOlder: boolean }
-  | { ok: false; contactId: string; error: string };
 
 export function pageChange(
   change: ChangeRecord,

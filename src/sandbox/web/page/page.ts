@@ -21,6 +21,17 @@ import {
   setInputErrors,
 } from './blocks.js';
 import { renderMrkdwn } from './mrkdwn.js';
+import type {
+  ChangeSource,
+  ContactField,
+  PageAssignment,
+  PageBookAssignment,
+  PageBookEntry,
+  PageChange,
+  PageHistory,
+  PageMember,
+  PagePartner,
+} from './state.js';
 
 interface PageMessage {
   kind: 'channel' | 'ephemeral' | 'response_url' | 'dm';
@@ -56,63 +67,11 @@ interface PageContact {
   modified_at: string | null;
 }
 
-type ContactField = 'email' | 'given_name' | 'family_name' | 'name' | 'phone' | 'job_title';
-
-interface PageBookEntry {
-  id: string;
-  values: Record<ContactField, string | null>;
-  knownFrom: 'stuut' | 'import';
-  modifiedAt: string | null;
-  seenAt: string;
-  version: number;
-}
-
 interface PageBookRow {
   id: string;
   status: 'same' | 'differs' | 'missing' | 'book_only';
   entry: PageBookEntry | null;
   differs: Partial<Record<ContactField, string | null>>;
-}
-
-/** One of Stuut's assignments: a contact's role on a partner, or on none (floating). */
-interface PageAssignment {
-  id: string;
-  contactId: string;
-  partnerId: string | null;
-  partnerName: string | null;
-  role: string;
-  /** The role in words (the server knows the app's labels). */
-  roleLabel: string;
-  remoteId: string | null;
-  createdAt: string;
-  modifiedAt: string | null;
-}
-
-/** An assignment the book knows, compared with Stuut's of the same id. */
-interface PageBookAssignment extends PageAssignment {
-  seenAt: string;
-  status: 'same' | 'differs' | 'book_only';
-  stuutRole: string | null;
-  stuutRoleLabel: string | null;
-}
-
-interface PagePartner {
-  id: string;
-  name: string;
-  assignments: number;
-}
-
-/** A member of the emulated Slack workspace; `name` is the full name people see. */
-interface PageMember {
-  id: string;
-  name: string;
-  handle: string;
-  displayName: string;
-  email: string | null;
-  title: string;
-  phone: string;
-  deleted: boolean;
-  isBot: boolean;
 }
 
 interface PageBook {
@@ -123,39 +82,6 @@ interface PageBook {
   assignments?: PageBookAssignment[];
   assignmentsError?: string | null;
 }
-
-type ChangeSource = 'form' | 'edit' | 'undo' | 'add' | 'assign' | 'role' | 'drift';
-
-interface PageChange {
-  id: number;
-  at: string;
-  who: { id: string; name: string };
-  source: ChangeSource;
-  changes: {
-    field: ContactField;
-    before: string | null;
-    beforeKnown: boolean;
-    after: string | null;
-  }[];
-  modifiedAt: string | null;
-  undoes: number | null;
-  undoneBy: number | null;
-  versionAfter: number;
-  /** For an add, an assign or a role change. */
-  assignment?: {
-    assignmentId: string;
-    partnerId: string | null;
-    partnerName: string | null;
-    roleBefore: string | null;
-    roleBeforeLabel: string | null;
-    roleAfter: string;
-    roleAfterLabel: string;
-  };
-}
-
-type PageHistory =
-  | { ok: true; contactId: string; changes: PageChange[]; hasOlder: boolean }
-  | { ok: false; contactId: string; error: string };
 
 interface PageState {
   /** Changes when the server restarts; versions count from there. */

@@ -25,7 +25,7 @@ import { formUnavailableMessage, staleButtonMessage } from '../../messages/notic
 import { escapeMrkdwn } from '../../mrkdwn';
 import { assignFormView, readAssignForm, roleFormView } from '../../views/assignmentForms';
 import { formForBookEntry, formForUnknownId, pickerLabel } from '../../views/contactForm';
-import { allowedToAct, bookLookup, originOfAction } from '../shared';
+import { allowedToAct, bookLookup, originOfAction } from '../common';
 import { asStateValues } from '../views/contactSubmit';
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;

@@ -15,7 +15,7 @@ import { bookUnavailableMessage } from '../../messages/find';
 import { formUnavailableMessage, staleButtonMessage } from '../../messages/notices';
 import { addFormView } from '../../views/assignmentForms';
 import { formForBookEntry } from '../../views/contactForm';
-import { allowedToAct, originOfAction } from '../shared';
+import { allowedToAct, originOfAction } from '../common';
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
 

@@ -34,7 +34,7 @@ import {
   roleFormView,
 } from '../../views/assignmentForms';
 import { pickerLabel } from '../../views/contactForm';
-import { bookLookup } from '../shared';
+import { bookLookup } from '../common';
 import { asStateValues } from './contactSubmit';
 
 export interface AssignmentSubmitDeps extends AssignmentFlowDeps {
