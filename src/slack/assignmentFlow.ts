@@ -25,7 +25,12 @@ import {
   roleNoticeMessage,
 } from './messages/assignments';
 import type { SlackMessage } from './messages/confirmation';
-import { BOOK_LEARN_MAX_MS, CHANNEL_LOOKUP_MAX_MS, logFailure } from './saveFlow';
+import {
+  acknowledgeThenFinish,
+  BOOK_LEARN_MAX_MS,
+  CHANNEL_LOOKUP_MAX_MS,
+  logFailure,
+} from './saveFlow';
 import { assignmentResultView, assignmentSavingView } from './views/assignmentForms';
 
 /**
@@ -130,21 +135,19 @@ export async function saveAssignment<K extends string>(
     CHANNEL_LOOKUP_MAX_MS,
   );
 
-  const early = await withDeadline(pending, deps.ackWithinMs);
-  await request
-    .ack(
-      early
-        ? acknowledgement(request, early, target)
+  await acknowledgeThenFinish({
+    pending,
+    startedAt,
+    ackWithinMs: deps.ackWithinMs,
+    saveBudgetMs: deps.saveBudgetMs,
+    ack: request.ack,
+    logger,
+    facts: { action: request.action },
+    acknowledgement: (outcome) =>
+      outcome
+        ? acknowledgement(request, outcome, target)
         : { response_action: 'update', view: assignmentSavingView(request.savingText) },
-    )
-    .catch((error: unknown) => {
-      logger.warn({ slackError: slackErrorCode(error) }, 'acknowledging Save failed');
-    });
-
-  const remaining = deps.saveBudgetMs - (Date.now() - startedAt);
-  const finished = await withDeadline(
-    (async () => {
-      const outcome = early ?? (await pending);
+    finish: async (outcome, early) => {
       const shownInModal = early ? true : await showInModal(deps, request, outcome, target);
       const learned = outcome.ok ? await learn(deps, request, outcome.assignment) : null;
       if (!outcome.ok && surelyNotApplied(outcome.error)) {
@@ -153,11 +156,8 @@ export async function saveAssignment<K extends string>(
         });
       }
       await afterSave(deps, request, outcome, shownInModal, target, shared, learned);
-      return true;
-    })(),
-    remaining,
-  );
-  if (!finished) logger.warn({ action: request.action }, 'save abandoned at the end of its budget');
+    },
+  });
 }
 
 function toFailure(error: unknown, logger: Logger): Failure {

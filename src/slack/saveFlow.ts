@@ -188,25 +188,19 @@ export async function saveContact(deps: SaveFlowDeps, request: SaveRequest): Pro
     CHANNEL_LOOKUP_MAX_MS,
   );
 
-  const early = await withDeadline(pending, deps.ackWithinMs);
-  // A lost acknowledgement (a socket that dropped meanwhile) must not stop what follows: the
-  // PATCH is under way, and its outcome still reaches the person and the book.
-  await request
-    .ack(
-      early
-        ? acknowledgement(deps, request, early)
+  await acknowledgeThenFinish({
+    pending,
+    startedAt,
+    ackWithinMs: deps.ackWithinMs,
+    saveBudgetMs: deps.saveBudgetMs,
+    ack: request.ack,
+    logger,
+    facts: { contactId },
+    acknowledgement: (outcome) =>
+      outcome
+        ? acknowledgement(deps, request, outcome)
         : { response_action: 'update', view: savingView(contactId) },
-    )
-    .catch((error: unknown) => {
-      logger.warn({ slackError: slackErrorCode(error) }, 'acknowledging Save failed');
-    });
-
-  // Everything after the acknowledgement shares one deadline. A Slack call still hanging when
-  // it passes is abandoned, so that neither a save nor a shutdown waits on it.
-  const remaining = deps.saveBudgetMs - (Date.now() - startedAt);
-  const finished = await withDeadline(
-    (async () => {
-      const outcome = early ?? (await pending);
+    finish: async (outcome, early) => {
       // The modal first: the person is waiting on it; learning only feeds the confirmation.
       const shownInModal = early ? true : await showInModal(deps, request, outcome);
       const learned = outcome.ok ? await learn(deps, request, outcome.contact) : null;
@@ -214,11 +208,45 @@ export async function saveContact(deps: SaveFlowDeps, request: SaveRequest): Pro
       // lapses by itself, so that nobody saves over a change that may have landed.
       if (!outcome.ok && surelyNotApplied(outcome.error)) await releaseClaim(deps, request);
       await afterSave(deps, request, outcome, shownInModal, shared, learned);
+    },
+  });
+}
+
+/**
+ * The race every save runs: the acknowledgement within Slack's 3 s, with the outcome when Stuut
+ * answered in `ackWithinMs` (else "Saving…"), then everything after it within what is left of
+ * the save budget. A lost acknowledgement (a socket that dropped meanwhile) does not stop what
+ * follows: the request is under way, and its outcome still reaches the person and the book. A
+ * Slack call still hanging when the budget ends is abandoned, so that neither a save nor a
+ * shutdown waits on it.
+ */
+export async function acknowledgeThenFinish<O>(p: {
+  pending: Promise<O>;
+  startedAt: number;
+  ackWithinMs: number;
+  saveBudgetMs: number;
+  ack: (response?: ViewResponseAction) => Promise<void>;
+  logger: Logger;
+  facts: Record<string, unknown>;
+  /** The outcome when it came in time; undefined: Stuut is still working. */
+  acknowledgement: (outcome: O | undefined) => ViewResponseAction;
+  /** `early`: the outcome was in the acknowledgement, so the modal already shows it. */
+  finish: (outcome: O, early: boolean) => Promise<void>;
+}): Promise<void> {
+  const { logger } = p;
+  const early = await withDeadline(p.pending, p.ackWithinMs);
+  await p.ack(p.acknowledgement(early)).catch((error: unknown) => {
+    logger.warn({ slackError: slackErrorCode(error) }, 'acknowledging Save failed');
+  });
+  const remaining = p.saveBudgetMs - (Date.now() - p.startedAt);
+  const finished = await withDeadline(
+    (async () => {
+      await p.finish(early ?? (await p.pending), early !== undefined);
       return true;
     })(),
     remaining,
   );
-  if (!finished) logger.warn({ contactId }, 'save abandoned at the end of its budget');
+  if (!finished) logger.warn(p.facts, 'save abandoned at the end of its budget');
 }
 
 function acknowledgement(
